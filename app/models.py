@@ -1,0 +1,142 @@
+"""Frozen value objects shared by the services, the emulator and every face.
+
+Times are always timezone-aware UTC datetimes; the only place they become strings is
+the file and wire formats (see app.services.timefmt).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+# botocore, the AWS CLI and ssodeck all treat a token or credential with less than this
+# left as due for refresh (protocols.md 1.3, 1.5, 4).
+REFRESH_WINDOW = timedelta(minutes=15)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One Identity Center sign-in: a start URL in a region, optionally named by an sso-session.
+
+    The session name (not the URL) keys the token cache for sso-session instances, exactly as
+    botocore does, so two sessions on one start URL are two instances.
+    """
+
+    start_url: str
+    region: str
+    session_name: str | None = None
+    source: str = field(default="", compare=False)
+    registration_scopes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def cache_key(self) -> str:
+        return self.session_name if self.session_name else self.start_url
+
+    @property
+    def is_session(self) -> bool:
+        return self.session_name is not None
+
+    def label(self) -> str:
+        if self.session_name:
+            return f"sso-session {self.session_name} ({self.start_url}, {self.region})"
+        return f"{self.start_url} ({self.region})"
+
+
+@dataclass(frozen=True)
+class ClientRegistration:
+    """An sso-oidc client registration, cached and reused like the AWS CLI v2 does."""
+
+    client_id: str
+    client_secret: str
+    expires_at: datetime
+    scopes: tuple[str, ...] = ()
+    grant_types: tuple[str, ...] = ()
+
+    def usable(self, now: datetime | None = None) -> bool:
+        return self.expires_at - (now or utcnow()) > REFRESH_WINDOW
+
+
+@dataclass(frozen=True)
+class Token:
+    """An Identity Center access token as held in the SSO token cache."""
+
+    start_url: str
+    region: str
+    access_token: str
+    expires_at: datetime
+    refresh_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    registration_expires_at: datetime | None = None
+
+    def remaining(self, now: datetime | None = None) -> timedelta:
+        return self.expires_at - (now or utcnow())
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.remaining(now) <= timedelta(0)
+
+    def fresh(self, now: datetime | None = None) -> bool:
+        """True while the token is outside the refresh window, i.e. usable without a refresh."""
+        return self.remaining(now) > REFRESH_WINDOW
+
+    def refreshable(self, now: datetime | None = None) -> bool:
+        return bool(
+            self.refresh_token
+            and self.client_id
+            and self.client_secret
+            and self.registration_expires_at
+            and self.registration_expires_at > (now or utcnow())
+        )
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Role:
+    account_id: str
+    role_name: str
+    account_name: str = ""
+
+
+@dataclass(frozen=True)
+class RoleCredentials:
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: datetime
+    account_id: str = ""
+
+    def fresh(self, now: datetime | None = None) -> bool:
+        return self.expiration - (now or utcnow()) > REFRESH_WINDOW
+
+
+@dataclass(frozen=True)
+class Principal:
+    principal_type: str  # "USER" | "GROUP"
+    principal_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PermissionSet:
+    arn: str
+    name: str
+    description: str = ""
+    session_duration: str = "PT1H"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    account_id: str
+    permission_set_arn: str
+    principal_type: str
+    principal_id: str

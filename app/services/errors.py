@@ -1,0 +1,66 @@
+"""Domain errors. Each carries the one line a user should read and the exit code to leave with.
+
+Faces print ``str(error)`` and exit with ``error.exit_code``; messages must never contain
+tokens, secret keys or sign-in URLs.
+"""
+
+from __future__ import annotations
+
+
+class SsodeckError(Exception):
+    """Base for every error a face reports as one line on stderr."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class ConfigError(SsodeckError):
+    """A config file is malformed or lacks a needed value."""
+
+    exit_code = 2
+
+
+class InstanceNotFound(SsodeckError):
+    """No Identity Center instance matched (check exits 101 or 102)."""
+
+    exit_code = 1
+
+
+class AmbiguousInstance(SsodeckError):
+    """More than one instance matched and the command needs one (check exits 103)."""
+
+    exit_code = 1
+
+
+class LoginRequired(SsodeckError):
+    """No usable token: the user has to sign in again."""
+
+    exit_code = 1
+
+
+class LoginExpired(SsodeckError):
+    """The sign-in window (device code or browser authorization) ran out."""
+
+    exit_code = 2
+
+
+class LoginDenied(SsodeckError):
+    """The user or the service refused the sign-in."""
+
+    exit_code = 3
+
+
+class ServiceError(SsodeckError):
+    """Identity Center answered with an error we cannot recover from."""
+
+    exit_code = 4
+
+
+class AccessDenied(SsodeckError):
+    """The portal refused an account or role (403 "No access")."""
+
+    exit_code = 4

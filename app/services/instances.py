@@ -1,0 +1,225 @@
+"""Which Identity Center instance a command means.
+
+The rules follow aws-sso-util (flags, then command-specific environment variables, then the
+generic ``AWS_DEFAULT_SSO_*`` pair, then the config file) and add what it lacks:
+``[sso-session]`` sections and profiles that use ``sso_session``. An sso-session is its own
+instance because botocore keys its token cache by the session name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.models import Instance
+from app.services.awsconfig import AwsConfig, Section
+from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
+
+GENERIC_ENV = ("AWS_DEFAULT_SSO_START_URL", "AWS_DEFAULT_SSO_REGION")
+
+# Command-specific variables, checked before the generic pair. The login names include the
+# spelling aws-sso-util documents as well as the one its code reads.
+COMMAND_ENV: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "default": ((), ()),
+    "login": (
+        ("AWS_SSO_LOGIN_DEFAULT_SSO_START_URL", "AWS_LOGIN_SSO_DEFAULT_SSO_START_URL"),
+        ("AWS_SSO_LOGIN_DEFAULT_SSO_REGION", "AWS_LOGIN_DEFAULT_SSO_REGION"),
+    ),
+    "configure": (
+        (
+            "AWS_CONFIGURE_SSO_DEFAULT_SSO_START_URL",
+            "AWS_SSO_CONFIGURE_DEFAULT_SSO_START_URL",
+            "AWS_CONFIGURE_DEFAULT_SSO_START_URL",
+        ),
+        (
+            "AWS_CONFIGURE_SSO_DEFAULT_SSO_REGION",
+            "AWS_SSO_CONFIGURE_DEFAULT_SSO_REGION",
+            "AWS_CONFIGURE_DEFAULT_SSO_REGION",
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Specifier:
+    """What the user asked for, and where each half came from (for `check` and errors)."""
+
+    start_url: str | None = None
+    region: str | None = None
+    url_source: str = ""
+    region_source: str = ""
+    sso_session: str | None = None
+    profile: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.start_url or self.region or self.sso_session or self.profile)
+
+    def describe(self) -> str:
+        if self.profile:
+            return f"profile {self.profile}"
+        if self.sso_session:
+            return f"sso-session {self.sso_session}"
+        return f"{self.start_url or '*'} [{self.region or '*'}]"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    specifier: Specifier
+    instances: tuple[Instance, ...]
+    known: tuple[Instance, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    def one(self) -> Instance:
+        """The single matching instance, or a clear error saying what to specify."""
+        if len(self.instances) == 1:
+            return self.instances[0]
+        known = ", ".join(i.label() for i in self.known) or "none configured"
+        if not self.instances:
+            if self.specifier.empty:
+                raise InstanceNotFound(
+                    "no Identity Center instance found: pass START_URL REGION, --profile or --sso-session, "
+                    "set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION, or add an [sso-session] to "
+                    "your AWS config"
+                )
+            raise InstanceNotFound(f"no Identity Center instance matches {self.specifier.describe()} (known: {known})")
+        names = ", ".join(i.label() for i in self.instances)
+        raise AmbiguousInstance(
+            f"found {len(self.instances)} Identity Center instances ({names}); pick one with START_URL REGION, "
+            "--sso-session or --profile, or use --all"
+        )
+
+
+def specifier_from(
+    start_url: str | None,
+    region: str | None,
+    *,
+    command: str = "default",
+    sso_session: str | None = None,
+    profile: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Specifier:
+    """Build the specifier: flags win; env vars are read only if no flag named the instance."""
+    env = os.environ if environ is None else environ
+    if start_url or region or sso_session or profile:
+        return Specifier(start_url or None, region or None, "command line" if start_url else "", "command line" if region else "", sso_session, profile)
+    url_names, region_names = COMMAND_ENV.get(command, ((), ()))
+    url, url_source = _first(env, url_names)
+    reg, reg_source = _first(env, region_names)
+    if not url and not reg:
+        url, url_source = _first(env, GENERIC_ENV[:1])
+        reg, reg_source = _first(env, GENERIC_ENV[1:])
+    return Specifier(url, reg, url_source, reg_source)
+
+
+def _first(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str | None, str]:
+    for name in names:
+        value = env.get(name, "").strip()
+        if value:
+            return value, f"env var {name}"
+    return None, ""
+
+
+def session_instance(config: AwsConfig, name: str) -> Instance:
+    section = config.sso_session(name)
+    url, region = _text(section, "sso_start_url"), _text(section, "sso_region")
+    if not url or not region:
+        raise ConfigError(f"[sso-session {name}] in {config.path} needs both sso_start_url and sso_region")
+    scopes = tuple(s.strip() for s in _text(section, "sso_registration_scopes").split(",") if s.strip())
+    return Instance(url, region, name, source=f"[sso-session {name}] in {config.path}", registration_scopes=scopes)
+
+
+def profile_instance(config: AwsConfig, name: str) -> Instance:
+    """The instance a profile signs in with, checked the way botocore checks it."""
+    section = config.profile(name)
+    session_name = _text(section, "sso_session")
+    url, region = _text(section, "sso_start_url"), _text(section, "sso_region")
+    if session_name:
+        instance = session_instance(config, session_name)
+        for key, value in (("sso_start_url", url), ("sso_region", region)):
+            if value and value != getattr(instance, "start_url" if key == "sso_start_url" else "region"):
+                raise ConfigError(
+                    f"profile {name}: {key} is inconsistent between the profile and [sso-session {session_name}] in {config.path}"
+                )
+        return instance
+    if url and region:
+        return Instance(url, region, None, source=f"profile {name} in {config.path}")
+    raise ConfigError(f"profile {name} in {config.path} has no Identity Center settings (sso_session, or sso_start_url and sso_region)")
+
+
+def config_instances(config: AwsConfig) -> tuple[list[Instance], list[str]]:
+    """Every instance the config names: legacy profiles (deduplicated by URL) and sso-sessions."""
+    warnings: list[str] = []
+    legacy: dict[str, Instance] = {}
+    for name, section in config.profiles.items():
+        if _text(section, "sso_session"):
+            continue
+        url, region = _text(section, "sso_start_url"), _text(section, "sso_region")
+        if not (url and region):
+            continue
+        seen = legacy.get(url)
+        if seen is None:
+            legacy[url] = Instance(url, region, None, source=f"profile {name} in {config.path}")
+        elif seen.region != region:
+            warnings.append(f"region mismatch in {config.path} for {url}: {region} (profile {name}), {seen.region} ({seen.source})")
+    sessions = []
+    for name in config.sso_sessions:
+        try:
+            sessions.append(session_instance(config, name))
+        except ConfigError as error:
+            warnings.append(str(error))
+    found = sorted([*legacy.values(), *sessions], key=lambda i: (i.start_url, i.session_name or ""))
+    return found, warnings
+
+
+def resolve(config: AwsConfig, specifier: Specifier, *, include_all: bool = False) -> Resolution:
+    """Apply the specifier to the config. ``include_all`` is ``login --all``."""
+    known, warnings = config_instances(config)
+    if specifier.profile:
+        return Resolution(specifier, (profile_instance(config, specifier.profile),), tuple(known), tuple(warnings))
+    if specifier.sso_session:
+        return Resolution(specifier, (session_instance(config, specifier.sso_session),), tuple(known), tuple(warnings))
+    url, region = specifier.start_url, specifier.region
+    if url and region and url.startswith("http"):
+        sessions = [i for i in known if i.is_session and i.start_url == url and i.region == region]
+        direct = tuple(sessions) if sessions else (Instance(url, region, None, source=specifier.url_source),)
+        matches = direct
+    elif specifier.empty:
+        matches = tuple(known)
+    else:
+        matches = tuple(_filter(known, url, region, warnings))
+    if include_all:
+        merged = list(matches)
+        for instance in known:
+            if instance not in merged:
+                merged.append(instance)
+        matches = tuple(merged)
+    return Resolution(specifier, matches, tuple(known), tuple(warnings))
+
+
+def _filter(known: list[Instance], url: str | None, region: str | None, warnings: list[str]) -> list[Instance]:
+    pattern = None
+    if url and not url.startswith("http"):
+        try:
+            pattern = re.compile(url)
+        except re.error as error:
+            raise ConfigError(f"start URL pattern {url!r} is not a valid regular expression: {error}") from None
+    out = []
+    for instance in known:
+        if url:
+            url_ok = pattern.search(instance.start_url) if pattern else instance.start_url == url
+            if not url_ok:
+                continue
+        if region and instance.region != region:
+            if url:
+                warnings.append(f"{instance.label()} matches {url} but is in region {instance.region}, not {region}")
+            continue
+        out.append(instance)
+    return out
+
+
+def _text(section: Section, key: str) -> str:
+    value = section.get(key, "")
+    return value.strip() if isinstance(value, str) else ""

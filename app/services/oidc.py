@@ -1,0 +1,246 @@
+"""sso-oidc sign-in flows: device authorization and authorization code with PKCE.
+
+These mirror the AWS CLI v2 (protocols.md 2.1, 2.2): the same client registration cache,
+one immediate CreateToken attempt before showing a device code, ``slow_down`` adding to the
+poll interval, and a loopback redirect on 127.0.0.1 for PKCE. Faces supply a ``LoginUI`` to
+show the code or open the browser; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from app.models import ClientRegistration, Instance, Token, utcnow
+from app.services import token_cache
+from app.services.clients import client, endpoint_of, error_code
+from app.services.errors import LoginDenied, LoginExpired, LoginRequired, ServiceError
+from app.services.loopback import LoopbackRedirect
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+PKCE_GRANTS = ("authorization_code", "refresh_token")
+DEFAULT_SCOPES = ("sso:account:access",)
+
+
+@dataclass(frozen=True)
+class DevicePrompt:
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str
+    expires_at: datetime
+
+
+class LoginUI(Protocol):
+    """How a face takes part in a sign-in: show a device code, or open an authorize URL."""
+
+    def show_device_code(self, prompt: DevicePrompt) -> None: ...
+
+    def open_authorize_url(self, url: str) -> None: ...
+
+
+@dataclass
+class FlowOptions:
+    """Knobs tests turn down; the defaults are the AWS CLI's."""
+
+    slow_down_step: float = 5.0
+    default_interval: float = 5.0
+    pkce_timeout: float = 600.0
+    sleep: Callable[[float], None] = time.sleep
+
+
+def _oidc(instance: Instance) -> Any:
+    return client("sso-oidc", instance.region)
+
+
+def _call(fn: Callable[..., dict], **kwargs: Any) -> dict:
+    """Run an sso-oidc call, turning transport failures into one clear line."""
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        return fn(**kwargs)
+    except BotoCoreError as error:
+        raise ServiceError(f"cannot reach Identity Center sign-in service: {type(error).__name__}") from None
+
+
+def register(instance: Instance, *, pkce: bool, redirect_uri: str | None = None) -> ClientRegistration:
+    """A client registration, reused from the cache when still good for this flow."""
+    scopes = instance.registration_scopes or (DEFAULT_SCOPES if pkce else ())
+    key_scopes = instance.registration_scopes or None
+    cached = token_cache.load_registration(instance, key_scopes)
+    if cached and cached.usable() and (("authorization_code" in cached.grant_types) == pkce):
+        return cached
+    name = f"botocore-client-{instance.session_name}" if instance.session_name else f"botocore-client-{int(time.time())}"
+    kwargs: dict[str, Any] = {"clientName": name, "clientType": "public"}
+    if scopes:
+        kwargs["scopes"] = list(scopes)
+    if pkce:
+        kwargs.update(grantTypes=list(PKCE_GRANTS), redirectUris=["http://127.0.0.1/oauth/callback"], issuerUrl=instance.start_url)
+    try:
+        response = _call(_oidc(instance).register_client, **kwargs)
+    except Exception as error:
+        raise _map(error, instance) from None
+    registration = ClientRegistration(
+        client_id=response["clientId"],
+        client_secret=response["clientSecret"],
+        expires_at=datetime.fromtimestamp(response["clientSecretExpiresAt"], timezone.utc),
+        scopes=tuple(scopes),
+        grant_types=PKCE_GRANTS if pkce else (),
+    )
+    token_cache.save_registration(instance, key_scopes, registration)
+    return registration
+
+
+def _token_from(instance: Instance, response: dict, registration: ClientRegistration, old_refresh: str | None = None) -> Token:
+    return Token(
+        start_url=instance.start_url,
+        region=instance.region,
+        access_token=response["accessToken"],
+        expires_at=utcnow() + timedelta(seconds=int(response["expiresIn"])),
+        refresh_token=response.get("refreshToken") or old_refresh,
+        client_id=registration.client_id,
+        client_secret=registration.client_secret,
+        registration_expires_at=registration.expires_at,
+    )
+
+
+def device_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = None) -> Token:
+    options = options or FlowOptions()
+    oidc = _oidc(instance)
+    registration = register(instance, pkce=False)
+    try:
+        auth = _call(
+            oidc.start_device_authorization,
+            clientId=registration.client_id,
+            clientSecret=registration.client_secret,
+            startUrl=instance.start_url,
+        )
+    except Exception as error:
+        if error_code(error) == "InvalidClientException":
+            token_cache.save_registration(instance, instance.registration_scopes or None, _expired(registration))
+        raise _map(error, instance) from None
+    interval = float(auth.get("interval") or options.default_interval)
+    prompt = DevicePrompt(
+        user_code=auth["userCode"],
+        verification_uri=auth["verificationUri"],
+        verification_uri_complete=auth.get("verificationUriComplete") or auth["verificationUri"],
+        expires_at=utcnow() + timedelta(seconds=int(auth.get("expiresIn") or 600)),
+    )
+    shown = False
+    while True:
+        try:
+            response = _call(
+                oidc.create_token,
+                grantType=DEVICE_GRANT,
+                deviceCode=auth["deviceCode"],
+                clientId=registration.client_id,
+                clientSecret=registration.client_secret,
+            )
+            return _token_from(instance, response, registration)
+        except Exception as error:
+            code = error_code(error)
+            if code == "SlowDownException":
+                interval += options.slow_down_step
+            elif code != "AuthorizationPendingException":
+                raise _map(error, instance) from None
+        if not shown:
+            ui.show_device_code(prompt)
+            shown = True
+        options.sleep(interval)
+
+
+def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = None) -> Token:
+    options = options or FlowOptions()
+    oidc = _oidc(instance)
+    registration = register(instance, pkce=True)
+    verifier = _verifier()
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).decode("ascii").rstrip("=")
+    state = str(uuid.uuid4())
+    with LoopbackRedirect() as loopback:
+        query = {
+            "response_type": "code",
+            "client_id": registration.client_id,
+            "redirect_uri": loopback.redirect_uri,
+            "state": state,
+            "code_challenge_method": "S256",
+            "scopes": " ".join(registration.scopes or DEFAULT_SCOPES),
+            "code_challenge": challenge,
+        }
+        ui.open_authorize_url(f"{endpoint_of(oidc)}/authorize?{urlencode(query)}")
+        result = loopback.wait(options.pkce_timeout)
+    if result is None:
+        raise LoginExpired("the browser sign-in was not completed in time; run the login again")
+    if result.get("state") != state:
+        raise LoginDenied("the browser sign-in answered with the wrong state; run the login again")
+    if result.get("error"):
+        raise LoginDenied(f"sign-in was refused: {result.get('error_description') or result['error']}")
+    if not result.get("code"):
+        raise LoginDenied("the browser sign-in returned no authorization code")
+    try:
+        response = _call(
+            oidc.create_token,
+            grantType="authorization_code",
+            clientId=registration.client_id,
+            clientSecret=registration.client_secret,
+            redirectUri=loopback.redirect_uri,
+            codeVerifier=verifier,
+            code=result["code"],
+        )
+    except Exception as error:
+        raise _map(error, instance) from None
+    return _token_from(instance, response, registration)
+
+
+def refresh(instance: Instance, token: Token) -> Token:
+    """Use the refresh-token grant; LoginRequired when the service will not refresh."""
+    if not token.refreshable():
+        raise LoginRequired("the cached token cannot be refreshed")
+    registration = ClientRegistration(token.client_id or "", token.client_secret or "", token.registration_expires_at or utcnow())
+    try:
+        response = _call(
+            _oidc(instance).create_token,
+            grantType="refresh_token",
+            clientId=registration.client_id,
+            clientSecret=registration.client_secret,
+            refreshToken=token.refresh_token,
+        )
+    except Exception as error:
+        if error_code(error) in ("InvalidGrantException", "InvalidClientException", "ExpiredTokenException", "AccessDeniedException"):
+            raise LoginRequired("Identity Center refused to refresh the session") from None
+        raise _map(error, instance) from None
+    return _token_from(instance, response, registration, old_refresh=token.refresh_token)
+
+
+def _verifier() -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    return "".join(secrets.choice(alphabet) for _ in range(64))
+
+
+def _expired(registration: ClientRegistration) -> ClientRegistration:
+    return ClientRegistration(registration.client_id, registration.client_secret, utcnow() - timedelta(seconds=1), registration.scopes, registration.grant_types)
+
+
+def _map(error: Exception, instance: Instance) -> Exception:
+    """One clear domain error for each sso-oidc failure (never the token or secret)."""
+    if not hasattr(error, "response"):
+        return error
+    code = error_code(error)
+    if code == "ExpiredTokenException":
+        return LoginExpired("the sign-in request expired before it was approved; run the login again")
+    if code == "AccessDeniedException":
+        return LoginDenied("the sign-in request was denied")
+    if code == "InvalidGrantException":
+        return LoginDenied("Identity Center rejected the sign-in grant (invalid_grant); run the login again")
+    if code == "InvalidClientException":
+        return ServiceError("Identity Center rejected the client registration; run the login again to register anew")
+    if code == "InvalidRequestException":
+        message = error.response.get("Error", {}).get("Message") or "invalid request"
+        return ServiceError(f"Identity Center refused the sign-in for {instance.start_url}: {message}")
+    return ServiceError(f"Identity Center sign-in failed: {code or 'unknown error'}")

@@ -1,0 +1,69 @@
+"""The Identity Center portal (the ``sso`` API): accounts, roles, role credentials, logout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from app.models import Account, Instance, Role, Token
+from app.services.clients import client, error_code
+from app.services.errors import AccessDenied, LoginRequired, ServiceError
+
+
+def _portal(region: str) -> Any:
+    return client("sso", region)
+
+
+def portal_error(error: Exception, what: str) -> Exception:
+    """Map a portal failure to the one line a user should see."""
+    from botocore.exceptions import BotoCoreError
+
+    if isinstance(error, BotoCoreError):
+        return ServiceError(f"cannot reach the Identity Center portal ({type(error).__name__}) while {what}")
+    code = error_code(error)
+    if code == "UnauthorizedException":
+        return LoginRequired(f"Identity Center rejected the session token while {what}")
+    if code == "ForbiddenException":
+        return AccessDenied(f"no access while {what}")
+    if code == "TooManyRequestsException":
+        return ServiceError(f"Identity Center is rate limiting requests while {what}; try again shortly")
+    if code:
+        return ServiceError(f"Identity Center error {code} while {what}")
+    return error
+
+
+def iter_accounts(instance: Instance, token: Token) -> Iterator[Account]:
+    kwargs: dict[str, Any] = {"accessToken": token.access_token, "maxResults": 100}
+    while True:
+        try:
+            page = _portal(instance.region).list_accounts(**kwargs)
+        except Exception as error:
+            raise portal_error(error, "listing accounts") from None
+        for item in page.get("accountList", []):
+            yield Account(item["accountId"], item.get("accountName") or item["accountId"], item.get("emailAddress", ""))
+        if not page.get("nextToken"):
+            return
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def iter_roles(instance: Instance, token: Token, account_id: str, account_name: str = "") -> Iterator[Role]:
+    kwargs: dict[str, Any] = {"accessToken": token.access_token, "accountId": account_id, "maxResults": 100}
+    while True:
+        try:
+            page = _portal(instance.region).list_account_roles(**kwargs)
+        except Exception as error:
+            raise portal_error(error, f"listing roles of account {account_id}") from None
+        for item in page.get("roleList", []):
+            yield Role(item.get("accountId", account_id), item["roleName"], account_name)
+        if not page.get("nextToken"):
+            return
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def server_logout(region: str, access_token: str) -> bool:
+    """Revoke the token at Identity Center; False if the service could not be told."""
+    try:
+        _portal(region).logout(accessToken=access_token)
+    except Exception:  # logging out must never fail on the server half (AWS CLI does the same)
+        return False
+    return True

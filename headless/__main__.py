@@ -1,0 +1,3 @@
+from headless.cli import main
+
+main()

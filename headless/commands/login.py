@@ -1,0 +1,62 @@
+"""``ssodeck login``: sign in to Identity Center and cache the token where the AWS CLI looks."""
+
+from __future__ import annotations
+
+import click
+
+from app.services.auth import get_token
+from app.services.timefmt import local_display
+from headless.common import TerminalLoginUI, env_flag, note, resolve_instances
+
+
+@click.command()
+@click.argument("start_url", required=False, metavar="[START_URL]")
+@click.argument("region", required=False, metavar="[REGION]")
+@click.option("--sso-start-url", "start_url_opt", hidden=True)
+@click.option("--sso-region", "region_opt", hidden=True)
+@click.option("--profile", help="Sign in to the instance this profile in ~/.aws/config uses.")
+@click.option("--sso-session", help="Sign in to this [sso-session NAME] from ~/.aws/config.")
+@click.option("--all", "all_", is_flag=True, help="Sign in to every instance found (also AWS_SSO_LOGIN_ALL=1).")
+@click.option("--force-refresh", "--force", is_flag=True, help="Sign in again even if the cached token is still valid.")
+@click.option("--headless", is_flag=True, help="Never open a browser; print the URL instead (also AWS_SSO_DISABLE_BROWSER=1).")
+@click.option("--use-device-code", is_flag=True, help="Use the device-code flow even for sso-session instances.")
+@click.option("-v", "--verbose", count=True, hidden=True)
+def login(
+    start_url: str | None,
+    region: str | None,
+    start_url_opt: str | None,
+    region_opt: str | None,
+    profile: str | None,
+    sso_session: str | None,
+    all_: bool,
+    force_refresh: bool,
+    headless: bool,
+    use_device_code: bool,
+    verbose: int,
+) -> None:
+    """Sign in to AWS IAM Identity Center.
+
+    The instance comes from START_URL and REGION, --profile or --sso-session, the
+    AWS_SSO_LOGIN_DEFAULT_SSO_START_URL / _REGION or AWS_DEFAULT_SSO_START_URL / _REGION
+    environment variables, or the only instance in ~/.aws/config. sso-session instances
+    sign in through the browser with PKCE; legacy ones with a device code.
+
+    The token is cached in ~/.aws/sso/cache, where the AWS CLI and SDKs read it.
+    Exit codes: 1 no or ambiguous instance, 2 sign-in timed out, 3 sign-in denied,
+    4 other Identity Center errors.
+    """
+    resolution = resolve_instances(
+        start_url or start_url_opt,
+        region or region_opt,
+        command="login",
+        sso_session=sso_session,
+        profile=profile,
+        include_all=all_ or env_flag("AWS_SSO_LOGIN_ALL"),
+    )
+    instances = resolution.instances if (all_ or env_flag("AWS_SSO_LOGIN_ALL")) else (resolution.one(),)
+    ui = TerminalLoginUI(headless=headless)
+    for instance in instances:
+        note(f"Signing in to {instance.label()}")
+        result = get_token(instance, ui=ui, force_login=force_refresh, use_device_code=True if use_device_code else None)
+        verb = {"cached": "Already signed in", "refreshed": "Session refreshed", "login": "Signed in"}[result.how]
+        note(f"{verb}; valid until {local_display(result.token.expires_at)}")

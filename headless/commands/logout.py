@@ -1,0 +1,54 @@
+"""``ssodeck logout``: end Identity Center sessions and forget their cached credentials."""
+
+from __future__ import annotations
+
+import click
+
+from app.services.errors import AmbiguousInstance, InstanceNotFound
+from app.services.logout import logout as logout_one
+from app.services.logout import logout_all
+from headless.common import note, resolve_instances
+
+
+@click.command()
+@click.argument("start_url", required=False, metavar="[START_URL]")
+@click.argument("region", required=False, metavar="[REGION]")
+@click.option("--profile", help="Sign out of the instance this profile uses.")
+@click.option("--sso-session", help="Sign out of this [sso-session NAME].")
+@click.option("--all", "all_", is_flag=True, help="Sign out of every cached session, as `aws sso logout` does.")
+@click.option("-v", "--verbose", "--debug", count=True, hidden=True)
+def logout(start_url: str | None, region: str | None, profile: str | None, sso_session: str | None, all_: bool, verbose: int) -> None:
+    """Sign out: revoke the session at Identity Center, delete its cached token and its
+    cached role credentials.
+
+    With no instance named (no arguments, options or AWS_DEFAULT_SSO_* variables) and not
+    exactly one instance in ~/.aws/config, every cached session is signed out, which is
+    what aws-sso-util's logout always does.
+    """
+    named = any((start_url, region, profile, sso_session))
+    if not all_:
+        resolution = resolve_instances(start_url, region, sso_session=sso_session, profile=profile)
+        try:
+            instance = resolution.one()
+        except (InstanceNotFound, AmbiguousInstance):
+            if named or not resolution.specifier.empty:
+                raise
+            all_ = True
+        else:
+            result = logout_one(instance)
+            if not result.had_token:
+                note(f"Not signed in to {result.label}; nothing to do")
+            else:
+                server = "revoked at Identity Center" if result.revoked else "could not be revoked at Identity Center (it may have expired)"
+                note(f"Signed out of {result.label}: token {server} and deleted")
+            if result.credentials_removed:
+                note(f"Deleted {result.credentials_removed} cached role credential(s)")
+            return
+    everything = logout_all()
+    for session in everything.sessions:
+        server = "revoked" if session.revoked else "not revoked (expired or unreachable)"
+        note(f"Signed out of {session.label}: {server}, token deleted")
+    if not everything.sessions:
+        note("No cached sessions; nothing to sign out of")
+    if everything.credentials_removed:
+        note(f"Deleted {everything.credentials_removed} cached role credential(s)")

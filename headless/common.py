@@ -1,0 +1,68 @@
+"""Pieces every command shares: stderr notes, instance resolution, the terminal sign-in UI."""
+
+from __future__ import annotations
+
+import os
+import webbrowser
+
+import click
+
+from app.services.awsconfig import load_config
+from app.services.instances import Resolution, resolve, specifier_from
+from app.services.oidc import DevicePrompt
+from app.services.timefmt import local_display
+
+
+def note(message: str) -> None:
+    """Progress and diagnostics go to stderr; stdout carries data only."""
+    click.echo(message, err=True)
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def resolve_instances(
+    start_url: str | None,
+    region: str | None,
+    *,
+    command: str = "default",
+    sso_session: str | None = None,
+    profile: str | None = None,
+    include_all: bool = False,
+) -> Resolution:
+    specifier = specifier_from(start_url, region, command=command, sso_session=sso_session, profile=profile)
+    resolution = resolve(load_config(), specifier, include_all=include_all)
+    for warning in resolution.warnings:
+        note(f"warning: {warning}")
+    return resolution
+
+
+class TerminalLoginUI:
+    """Shows the sign-in step on stderr and opens the browser unless told not to."""
+
+    def __init__(self, *, headless: bool) -> None:
+        self.headless = headless or env_flag("AWS_SSO_DISABLE_BROWSER")
+
+    def show_device_code(self, prompt: DevicePrompt) -> None:
+        opened = self._open(prompt.verification_uri_complete)
+        lead = "Your browser has been opened to sign in." if opened else "To sign in, open this URL in a browser:"
+        note(
+            f"{lead}\n\n    {prompt.verification_uri_complete}\n\n"
+            f"and check that it shows the code {prompt.user_code} "
+            f"(or go to {prompt.verification_uri} and enter it).\n"
+            f"Waiting until {local_display(prompt.expires_at)} for approval..."
+        )
+
+    def open_authorize_url(self, url: str) -> None:
+        opened = self._open(url)
+        lead = "Your browser has been opened to sign in; if it did not open, visit:" if opened else "To sign in, open this URL in a browser on this machine:"
+        note(f"{lead}\n\n    {url}\n\nWaiting for the browser to finish...")
+
+    def _open(self, url: str) -> bool:
+        if self.headless:
+            return False
+        try:
+            return bool(webbrowser.open_new_tab(url))
+        except webbrowser.Error:
+            return False
