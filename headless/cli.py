@@ -8,6 +8,7 @@ runs with no subcommand.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -77,6 +78,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(141)
+    except OSError as error:
+        click.echo(f"ssodeck: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        sys.exit(1)
+    except Exception as error:  # the last line of defence: no tracebacks for users
+        if os.environ.get("SSODECK_DEBUG"):
+            raise
+        click.echo(f"ssodeck: unexpected {type(error).__name__}; run again with SSODECK_DEBUG=1 for details", err=True)
+        sys.exit(70)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ class LogoutResult:
 
 def logout(instance: Instance) -> LogoutResult:
     token = token_cache.load_token(instance)
-    revoked = bool(token) and not token.expired() and portal.server_logout(instance.region, token.access_token)
+    revoked = bool(token) and not token.expired() and portal.server_logout(instance.start_url, instance.region, token.access_token)
     had = token_cache.delete_token(instance)
     removed = credential_cache.remove(instance)
     return LogoutResult(instance.label(), had, revoked, removed)
@@ -35,7 +35,7 @@ def logout_all() -> LogoutAll:
     sessions = []
     for cached in token_cache.token_files():
         region = cached.data.get("region")
-        revoked = bool(region) and portal.server_logout(region, cached.data["accessToken"])
+        revoked = bool(region) and portal.server_logout(cached.data.get("startUrl", ""), region, cached.data["accessToken"])
         try:
             cached.path.unlink()
         except FileNotFoundError:

@@ -1,0 +1,42 @@
+"""Twenty processes needing a refreshable token at once cause exactly one refresh."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+from app.models import Instance, utcnow
+from app.services import token_cache
+from app.services.auth import get_token
+from support import FAST, Browser, write_config
+
+
+def test_twenty_processes_one_refresh(emu, aws_home):
+    write_config(aws_home, f"[sso-session corp]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
+    instance = Instance(emu.start_url, emu.region, "corp")
+    token = get_token(instance, ui=Browser(), options=FAST).token
+    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": utcnow() + timedelta(minutes=3)}))
+    emu.reset_counters()
+    emu.configure(latency_ms={"CreateToken.refresh_token": 300})  # widen the race window
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "headless", "login", "--sso-session", "corp", "--headless"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+        )
+        for _ in range(20)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert [code for code, _ in results] == [0] * 20, results
+    assert emu.counts()["CreateToken.refresh_token"] == 1
+    assert emu.counts().get("CreateToken.device_code", 0) + emu.counts().get("CreateToken.authorization_code", 0) == 0
+    messages = [err for _, err in results]
+    assert sum("Session refreshed" in m for m in messages) == 1
+    assert sum("Already signed in" in m for m in messages) == 19
