@@ -8,10 +8,17 @@ from typing import Any
 from app.models import Account, Instance, Role, Token
 from app.services.clients import client, error_code
 from app.services.errors import AccessDenied, LoginRequired, ServiceError
+from app.services.ratelimit import call_limited, limiter_for
 
 
 def _portal(region: str) -> Any:
-    return client("sso", region)
+    return client("sso", region, max_pool=32)
+
+
+def _call(instance: Instance, method: str, **kwargs: Any) -> dict:
+    """Every portal request goes through the instance's shared limiter."""
+    operation = getattr(_portal(instance.region), method)
+    return call_limited(limiter_for(instance.start_url), lambda: operation(**kwargs))
 
 
 def portal_error(error: Exception, what: str) -> Exception:
@@ -36,7 +43,7 @@ def iter_accounts(instance: Instance, token: Token) -> Iterator[Account]:
     kwargs: dict[str, Any] = {"accessToken": token.access_token, "maxResults": 100}
     while True:
         try:
-            page = _portal(instance.region).list_accounts(**kwargs)
+            page = _call(instance, "list_accounts", **kwargs)
         except Exception as error:
             raise portal_error(error, "listing accounts") from None
         for item in page.get("accountList", []):
@@ -50,7 +57,7 @@ def iter_roles(instance: Instance, token: Token, account_id: str, account_name: 
     kwargs: dict[str, Any] = {"accessToken": token.access_token, "accountId": account_id, "maxResults": 100}
     while True:
         try:
-            page = _portal(instance.region).list_account_roles(**kwargs)
+            page = _call(instance, "list_account_roles", **kwargs)
         except Exception as error:
             raise portal_error(error, f"listing roles of account {account_id}") from None
         for item in page.get("roleList", []):
@@ -60,10 +67,11 @@ def iter_roles(instance: Instance, token: Token, account_id: str, account_name: 
         kwargs["nextToken"] = page["nextToken"]
 
 
-def server_logout(region: str, access_token: str) -> bool:
+def server_logout(start_url: str, region: str, access_token: str) -> bool:
     """Revoke the token at Identity Center; False if the service could not be told."""
     try:
-        _portal(region).logout(accessToken=access_token)
+        logout_call = _portal(region).logout
+        call_limited(limiter_for(start_url), lambda: logout_call(accessToken=access_token), attempts=3)
     except Exception:  # logging out must never fail on the server half (AWS CLI does the same)
         return False
     return True
