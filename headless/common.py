@@ -57,7 +57,10 @@ class TerminalLoginUI:
     def open_authorize_url(self, url: str) -> None:
         opened = self._open(url)
         lead = "Your browser has been opened to sign in; if it did not open, visit:" if opened else "To sign in, open this URL in a browser on this machine:"
-        note(f"{lead}\n\n    {url}\n\nWaiting for the browser to finish...")
+        note(
+            f"{lead}\n\n    {url}\n\nWaiting for the browser to finish... "
+            "(browser on another machine? Ctrl-C and use --use-device-code)"
+        )
 
     def _open(self, url: str) -> bool:
         if self.headless:
