@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-# botocore, the AWS CLI and ssodeck all treat a token or credential with less than this
-# left as due for refresh (protocols.md 1.3, 1.5, 4).
-REFRESH_WINDOW = timedelta(minutes=15)
+from app.services.timefmt import REFRESH_WINDOW
 
 
 def utcnow() -> datetime:
@@ -140,3 +138,29 @@ class Assignment:
     permission_set_arn: str
     principal_type: str
     principal_id: str
+
+
+@dataclass(frozen=True)
+class ProfilePlan:
+    """One section of ``~/.aws/config`` as a plan wants it: the keys ssodeck sets, in order.
+
+    ``kind`` is ``"profile"`` (written ``[profile NAME]``, or ``[default]`` for a new default)
+    or ``"sso-session"``. ``drop_keys`` are removed from an existing section whatever the
+    existing-config action (``--no-credential-process`` drops ``credential_process``). The
+    account, role and region record where a populated profile came from, for previews and
+    error messages; they are not written.
+    """
+
+    name: str
+    values: tuple[tuple[str, str], ...]
+    kind: str = "profile"
+    drop_keys: tuple[str, ...] = ()
+    account_id: str = ""
+    account_name: str = ""
+    role_name: str = ""
+    region: str = ""
+
+    @property
+    def section(self) -> str:
+        """How botocore names the section: ``profile NAME`` or ``sso-session NAME``."""
+        return f"{self.kind} {self.name}"

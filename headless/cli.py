@@ -1,67 +1,35 @@
-"""The ``ssodeck`` click group.
+"""The ``ssodeck`` entry point.
 
-Subcommands are imported only when invoked (``LazyGroup``), so ``ssodeck credential-process``
-pays for nothing but its own module, and the TUI (textual) is imported only when ``ssodeck``
-runs with no subcommand.
+It imports nothing heavy itself: ``credential-process`` is served straight from the
+credential cache when it can be (the SDKs run it on every credential refresh, so it must
+start fast), and everything else goes to the click group in ``headless.group``.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-
-import click
-
-from app import __version__
-from app.services.errors import SsodeckError
-
-# name -> "module:attribute"; the order here is the order in --help.
-COMMANDS: dict[str, str] = {
-    "login": "headless.commands.login:login",
-    "logout": "headless.commands.logout:logout",
-    "check": "headless.commands.check:check",
-    "emulator": "headless.commands.emulator:emulator",
-}
-HIDDEN: set[str] = set()
-
-
-class LazyGroup(click.Group):
-    """A group whose subcommands live in their own modules and load on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if name not in HIDDEN]
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attribute = target.split(":")
-        return getattr(importlib.import_module(module_name), attribute)
-
-
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ssodeck", message="%(prog)s %(version)s")
-@click.pass_context
-def cli(ctx: click.Context) -> None:
-    """ssodeck: AWS IAM Identity Center (AWS SSO) from the terminal.
-
-    Run with no command to open the full-screen app. Every command reads the same
-    ~/.aws/config and shares the SSO token cache with the AWS CLI and SDKs.
-    """
-    if ctx.invoked_subcommand is None:
-        try:
-            tui = importlib.import_module("app.tui")
-        except ModuleNotFoundError:
-            click.echo(ctx.get_help())
-            return
-        tui.run()
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry: one line on stderr and a non-zero exit for every user error."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["credential-process"]:
+        from headless.commands.credential_fast import serve_from_cache
+
+        if serve_from_cache(args[1:]):
+            return
+    _run_click(args)
+
+
+def _run_click(args: list[str]) -> None:
+    import click
+
+    from app.services.errors import SsodeckError
+    from headless.group import cli
+
     try:
-        cli.main(args=argv, prog_name="ssodeck", standalone_mode=False)
+        cli.main(args=args, prog_name="ssodeck", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("ssodeck: aborted", err=True)
         sys.exit(130)

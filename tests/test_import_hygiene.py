@@ -22,5 +22,5 @@ def test_services_do_not_import_textual_or_click():
 
 
 def test_help_of_every_command_loads_without_textual():
-    code = "import sys\nfrom headless.cli import cli\ntry:\n    cli.main(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\nassert 'textual' not in sys.modules"
+    code = "import sys\nfrom headless.group import cli\ntry:\n    cli.main(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\nassert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

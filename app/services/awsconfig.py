@@ -9,11 +9,8 @@ credential-process fast path free of botocore while agreeing with it on every fi
 
 from __future__ import annotations
 
-import ast
 import configparser
-import contextlib
 import shlex
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.services.errors import ConfigError
@@ -22,12 +19,20 @@ from app.services.paths import aws_config_file
 Section = dict[str, object]
 
 
-@dataclass(frozen=True)
 class AwsConfig:
-    path: Path
-    profiles: dict[str, Section] = field(default_factory=dict)
-    sso_sessions: dict[str, Section] = field(default_factory=dict)
-    services: dict[str, Section] = field(default_factory=dict)
+    """The parsed file. A plain class, not a dataclass: credential-process's fast path reads
+    config and must not pay for importing dataclasses."""
+
+    __slots__ = ("path", "profiles", "sso_sessions", "services")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.profiles: dict[str, Section] = {}
+        self.sso_sessions: dict[str, Section] = {}
+        self.services: dict[str, Section] = {}
+
+    def __repr__(self) -> str:
+        return f"AwsConfig({str(self.path)!r}, profiles={sorted(self.profiles)}, sso_sessions={sorted(self.sso_sessions)})"
 
     def profile(self, name: str) -> Section:
         try:
@@ -114,7 +119,40 @@ def describe_parse_error(error: configparser.Error, path: Path) -> str:
         return f"{path}, line {error.lineno}: {error.line.strip()!r} comes before any [section] header"
     if isinstance(error, configparser.ParsingError):
         lineno, line = error.errors[0]
-        with contextlib.suppress(ValueError, SyntaxError):
+        import ast
+
+        try:
             line = ast.literal_eval(line)  # configparser stores repr(line)
+        except (ValueError, SyntaxError):
+            pass
         return f"{path}, line {lineno}: cannot parse {str(line).strip()!r} (expected 'key = value')"
     return f"{path}: {error}"
+
+
+def text_value(section: Section, key: str) -> str:
+    """A plain (non-nested) value, stripped; '' when absent."""
+    value = section.get(key, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def profile_sso(config: AwsConfig, name: str) -> tuple[str, str, str | None]:
+    """(start URL, SSO region, sso-session name or None) of a profile, checked as botocore does.
+
+    Shared by instance resolution and credential-process's fast path, so both read a
+    profile the same way.
+    """
+    section = config.profile(name)
+    session_name = text_value(section, "sso_session")
+    url, region = text_value(section, "sso_start_url"), text_value(section, "sso_region")
+    if session_name:
+        session = config.sso_session(session_name)
+        session_url, session_region = text_value(session, "sso_start_url"), text_value(session, "sso_region")
+        if not session_url or not session_region:
+            raise ConfigError(f"[sso-session {session_name}] in {config.path} needs both sso_start_url and sso_region")
+        for key, mine, theirs in (("sso_start_url", url, session_url), ("sso_region", region, session_region)):
+            if mine and mine != theirs:
+                raise ConfigError(f"profile {name}: {key} is inconsistent between the profile and [sso-session {session_name}] in {config.path}")
+        return session_url, session_region, session_name
+    if url and region:
+        return url, region, None
+    raise ConfigError(f"profile {name} in {config.path} has no Identity Center settings (sso_session, or sso_start_url and sso_region)")

@@ -9,30 +9,53 @@ out of one instance can remove exactly its credentials.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.models import Instance, RoleCredentials
-from app.services.atomic import atomic_write
 from app.services.paths import cli_cache_dir, sha1_hex
-from app.services.timefmt import from_z, to_z
+from app.services.timefmt import REFRESH_WINDOW, from_z, to_z
+
+if TYPE_CHECKING:  # models are imported lazily: the credential-process fast path skips dataclasses
+    from app.models import Instance, RoleCredentials
 
 INSTANCE_KEY = "ssodeckInstance"
 
 
-def cache_key(instance: Instance, account_id: str, role_name: str) -> str:
+def key_for(start_url: str, session_name: str | None, account_id: str, role_name: str) -> str:
     args = {"accountId": account_id, "roleName": role_name}
-    if instance.session_name:
-        args["sessionName"] = instance.session_name
+    if session_name:
+        args["sessionName"] = session_name
     else:
-        args["startUrl"] = instance.start_url
+        args["startUrl"] = start_url
     return sha1_hex(json.dumps(args, sort_keys=True, separators=(",", ":")))
 
 
+def path_for(start_url: str, session_name: str | None, account_id: str, role_name: str) -> Path:
+    return cli_cache_dir() / f"{key_for(start_url, session_name, account_id, role_name)}.json"
+
+
 def credential_path(instance: Instance, account_id: str, role_name: str) -> Path:
-    return cli_cache_dir() / f"{cache_key(instance, account_id, role_name)}.json"
+    return path_for(instance.start_url, instance.session_name, account_id, role_name)
+
+
+def read_fresh(path: Path) -> dict | None:
+    """The ``Credentials`` object of a cache file with more than 15 minutes left, else None."""
+    try:
+        creds = json.loads(path.read_text(encoding="utf-8"))["Credentials"]
+        expiration = from_z(creds["Expiration"])
+        if not (creds["AccessKeyId"] and creds["SecretAccessKey"] and creds["SessionToken"]):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    if expiration - datetime.now(timezone.utc) <= REFRESH_WINDOW:
+        return None
+    return creds
 
 
 def load(instance: Instance, account_id: str, role_name: str) -> RoleCredentials | None:
+    from app.models import RoleCredentials
+
     try:
         data = json.loads(credential_path(instance, account_id, role_name).read_text(encoding="utf-8"))
         creds = data["Credentials"]
@@ -59,6 +82,8 @@ def save(instance: Instance, account_id: str, role_name: str, credentials: RoleC
         },
         INSTANCE_KEY: instance.cache_key,
     }
+    from app.services.atomic import atomic_write  # not needed on the read-only fast path
+
     atomic_write(credential_path(instance, account_id, role_name), json.dumps(data), mode=0o600)
 
 

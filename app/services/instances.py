@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.models import Instance
-from app.services.awsconfig import AwsConfig, Section
+from app.services.awsconfig import AwsConfig, profile_sso, text_value
 from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
 
 GENERIC_ENV = ("AWS_DEFAULT_SSO_START_URL", "AWS_DEFAULT_SSO_REGION")
@@ -133,20 +133,10 @@ def session_instance(config: AwsConfig, name: str) -> Instance:
 
 def profile_instance(config: AwsConfig, name: str) -> Instance:
     """The instance a profile signs in with, checked the way botocore checks it."""
-    section = config.profile(name)
-    session_name = _text(section, "sso_session")
-    url, region = _text(section, "sso_start_url"), _text(section, "sso_region")
+    url, region, session_name = profile_sso(config, name)
     if session_name:
-        instance = session_instance(config, session_name)
-        for key, value in (("sso_start_url", url), ("sso_region", region)):
-            if value and value != getattr(instance, "start_url" if key == "sso_start_url" else "region"):
-                raise ConfigError(
-                    f"profile {name}: {key} is inconsistent between the profile and [sso-session {session_name}] in {config.path}"
-                )
-        return instance
-    if url and region:
-        return Instance(url, region, None, source=f"profile {name} in {config.path}")
-    raise ConfigError(f"profile {name} in {config.path} has no Identity Center settings (sso_session, or sso_start_url and sso_region)")
+        return session_instance(config, session_name)
+    return Instance(url, region, None, source=f"profile {name} in {config.path}")
 
 
 def config_instances(config: AwsConfig) -> tuple[list[Instance], list[str]]:
@@ -220,6 +210,4 @@ def _filter(known: list[Instance], url: str | None, region: str | None, warnings
     return out
 
 
-def _text(section: Section, key: str) -> str:
-    value = section.get(key, "")
-    return value.strip() if isinstance(value, str) else ""
+_text = text_value

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
-from app.models import Account, Instance, Role, Token
+from app.models import Account, Instance, Role, RoleCredentials, Token
 from app.services.clients import client, error_code
 from app.services.errors import AccessDenied, LoginRequired, ServiceError
 from app.services.ratelimit import call_limited, limiter_for
@@ -21,7 +22,7 @@ def _call(instance: Instance, method: str, **kwargs: Any) -> dict:
     return call_limited(limiter_for(instance.start_url), lambda: operation(**kwargs))
 
 
-def portal_error(error: Exception, what: str) -> Exception:
+def portal_error(error: Exception, what: str, instance: Instance) -> Exception:
     """Map a portal failure to the one line a user should see."""
     from botocore.exceptions import BotoCoreError
 
@@ -29,7 +30,9 @@ def portal_error(error: Exception, what: str) -> Exception:
         return ServiceError(f"cannot reach the Identity Center portal ({type(error).__name__}) while {what}")
     code = error_code(error)
     if code == "UnauthorizedException":
-        return LoginRequired(f"Identity Center rejected the session token while {what}")
+        from app.services.auth import login_hint
+
+        return LoginRequired(f"Identity Center rejected the session token while {what} (session ended or revoked); run `{login_hint(instance)}`")
     if code == "ForbiddenException":
         return AccessDenied(f"no access while {what}")
     if code == "TooManyRequestsException":
@@ -45,7 +48,7 @@ def iter_accounts(instance: Instance, token: Token) -> Iterator[Account]:
         try:
             page = _call(instance, "list_accounts", **kwargs)
         except Exception as error:
-            raise portal_error(error, "listing accounts") from None
+            raise portal_error(error, "listing accounts", instance) from None
         for item in page.get("accountList", []):
             yield Account(item["accountId"], item.get("accountName") or item["accountId"], item.get("emailAddress", ""))
         if not page.get("nextToken"):
@@ -59,7 +62,7 @@ def iter_roles(instance: Instance, token: Token, account_id: str, account_name: 
         try:
             page = _call(instance, "list_account_roles", **kwargs)
         except Exception as error:
-            raise portal_error(error, f"listing roles of account {account_id}") from None
+            raise portal_error(error, f"listing roles of account {account_id}", instance) from None
         for item in page.get("roleList", []):
             yield Role(item.get("accountId", account_id), item["roleName"], account_name)
         if not page.get("nextToken"):
@@ -75,3 +78,22 @@ def server_logout(start_url: str, region: str, access_token: str) -> bool:
     except Exception:  # logging out must never fail on the server half (AWS CLI does the same)
         return False
     return True
+
+
+def get_role_credentials(instance: Instance, token: Token, account_id: str, role_name: str) -> RoleCredentials:
+    """GetRoleCredentials; the portal's expiration is epoch milliseconds."""
+    try:
+        answer = _call(instance, "get_role_credentials", accessToken=token.access_token, accountId=account_id, roleName=role_name)
+    except Exception as error:
+        mapped = portal_error(error, f"getting credentials for role {role_name} in account {account_id}", instance)
+        if isinstance(mapped, AccessDenied):
+            mapped = AccessDenied(f"no access to role {role_name} in account {account_id} (not assigned, or mistyped)")
+        raise mapped from None
+    creds = answer["roleCredentials"]
+    return RoleCredentials(
+        access_key_id=creds["accessKeyId"],
+        secret_access_key=creds["secretAccessKey"],
+        session_token=creds["sessionToken"],
+        expiration=datetime.fromtimestamp(creds["expiration"] / 1000, timezone.utc),
+        account_id=account_id,
+    )

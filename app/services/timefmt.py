@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+# botocore, the AWS CLI and ssodeck all treat a token or credential with less than this
+# left as due for refresh (protocols.md 1.3, 1.5, 4).
+REFRESH_WINDOW = timedelta(minutes=15)
 
 
 def to_z(moment: datetime) -> str:

@@ -1,0 +1,38 @@
+"""Role credentials for an account and role: from the shared cache while fresh, else the portal.
+
+The cache is the AWS CLI v2's (``~/.aws/cli/cache``), so credentials fetched by either tool
+serve both. "Fresh" means more than 15 minutes left, which is also what botocore needs to
+avoid re-running a ``credential_process`` on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.models import Instance, RoleCredentials, Token
+from app.services import credential_cache
+
+
+def cached_credentials(instance: Instance, account_id: str, role_name: str) -> RoleCredentials | None:
+    """Fresh cached credentials or None; imports nothing heavy (the credential-process fast path)."""
+    cached = credential_cache.load(instance, account_id, role_name)
+    return cached if cached is not None and cached.fresh() else None
+
+
+def get_role_credentials(
+    instance: Instance,
+    account_id: str,
+    role_name: str,
+    *,
+    token_source: Callable[[], Token],
+    force_refresh: bool = False,
+) -> RoleCredentials:
+    if not force_refresh:
+        cached = cached_credentials(instance, account_id, role_name)
+        if cached is not None:
+            return cached
+    from app.services import portal
+
+    credentials = portal.get_role_credentials(instance, token_source(), account_id, role_name)
+    credential_cache.save(instance, account_id, role_name, credentials)
+    return credentials

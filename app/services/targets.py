@@ -1,0 +1,74 @@
+"""Which instance, account and role a credentials command means.
+
+Commands name a role either through a profile (``--profile P``, whose ``sso_*`` keys or
+``sso_session`` say everything) or through flags. For ``credential-process`` the reference
+order is flag, then environment variable (``AWS_SSO_START_URL`` ...), then profile.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.models import Instance
+from app.services.awsconfig import AwsConfig
+from app.services.errors import ConfigError
+from app.services.instances import profile_instance, resolve, specifier_from
+
+
+@dataclass(frozen=True)
+class Target:
+    instance: Instance
+    account_id: str
+    role_name: str
+    region: str | None = None
+    profile: str | None = None
+
+
+def format_account_id(value: str) -> str:
+    """Account IDs are 12 digits; a number written without its leading zeros is padded."""
+    text = value.strip()
+    if text.isdigit() and len(text) < 12:
+        return text.zfill(12)
+    return text
+
+
+def _text(section: Mapping[str, object], key: str) -> str | None:
+    value = section.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def resolve_target(
+    config: AwsConfig,
+    *,
+    profile: str | None = None,
+    start_url: str | None = None,
+    sso_region: str | None = None,
+    account_id: str | None = None,
+    role_name: str | None = None,
+    region: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    read_env: bool = False,
+    command: str = "default",
+) -> Target:
+    """Combine flags, (optionally) the AWS_SSO_* variables and a profile into one target."""
+    env = os.environ if environ is None else environ
+    if read_env:
+        start_url = start_url or env.get("AWS_SSO_START_URL") or None
+        sso_region = sso_region or env.get("AWS_SSO_REGION") or None
+        account_id = account_id or env.get("AWS_SSO_ACCOUNT_ID") or None
+        role_name = role_name or env.get("AWS_SSO_ROLE_NAME") or None
+    section: Mapping[str, object] = config.profile(profile) if profile else {}
+    account = account_id or _text(section, "sso_account_id")
+    role = role_name or _text(section, "sso_role_name")
+    if profile and not (start_url or sso_region):
+        instance = profile_instance(config, profile)
+    else:
+        specifier = specifier_from(start_url, sso_region, command=command, environ=env)
+        instance = resolve(config, specifier).one()
+    missing = [name for name, value in (("an account (--account-id)", account), ("a role (--role-name)", role)) if not value]
+    if missing:
+        where = f"profile {profile}" if profile else "the command line"
+        raise ConfigError(f"{' and '.join(missing)} missing: give it on the command line or in {where}")
+    return Target(instance, format_account_id(account or ""), role or "", region or _text(section, "region"), profile)

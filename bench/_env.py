@@ -1,0 +1,29 @@
+"""Benchmarks run against the emulator with a throwaway HOME, never the user's ~/.aws."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def isolate() -> Path:
+    """Point HOME, the AWS config and ssodeck's caches at a temp dir (before botocore loads)."""
+    home = Path(tempfile.mkdtemp(prefix="ssodeck-bench-"))
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "SSODECK_")):
+            del os.environ[name]
+    os.environ.update(
+        HOME=str(home),
+        AWS_CONFIG_FILE=str(home / ".aws" / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        SSODECK_CACHE_DIR=str(home / "ssodeck-cache"),
+        NO_PROXY="127.0.0.1,localhost",
+    )
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return home

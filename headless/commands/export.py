@@ -1,0 +1,23 @@
+"""``ssodeck export``: print a role's credentials for eval, a .env file or JSON."""
+
+from __future__ import annotations
+
+import click
+
+from app.services.environment import EXPORT_FORMATS, render_exports
+from headless.credential_options import resolve_role, role_options
+
+
+@click.command("export")
+@role_options
+@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="sh", show_default=True, help="Shell syntax, a .env file, or JSON.")
+def export(start_url, sso_region, account_id, role_name, region, profile, force_refresh, verbose, fmt) -> None:
+    """Print a role's credentials as environment variables.
+
+    \b
+      eval "$(ssodeck export --profile dev)"                 # bash, zsh
+      ssodeck export --profile dev -f fish | source          # fish
+      ssodeck export -a 123456789012 -r Admin -f dotenv > .env
+    """
+    target, credentials = resolve_role(start_url, sso_region, account_id, role_name, region, profile, force_refresh)
+    click.echo(render_exports(credentials, target.region, fmt), nl=False)

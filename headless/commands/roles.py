@@ -1,0 +1,120 @@
+"""``ssodeck roles``: every account and role you can reach."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import click
+
+from app.models import Account, Role
+from app.services import roles as role_service
+from app.services.auth import get_token
+from app.services.errors import ConfigError
+from app.services.ratelimit import limiter_for
+from app.services.targets import format_account_id
+from headless.common import TerminalLoginUI, note, resolve_instances
+from headless.output import FORMATS, joined, render
+
+COLUMNS = {"id": ("Account ID", "account_id"), "name": ("Account name", "account_name"), "role": ("Role name", "role_name")}
+ORDERS = {"name,role": ("name", "id", "role"), "id,role": ("id", "name", "role"), "id,name": ("id", "name", "role"), "role,id": ("role", "id", "name"), "role,name": ("role", "name", "id")}
+SORT_KEYS = {"name": lambda r: r.account_name.lower(), "id": lambda r: r.account_id, "role": lambda r: r.role_name.lower()}
+
+
+def _compile(patterns: tuple[str, ...], flag: str) -> list[re.Pattern[str]]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as error:
+            raise ConfigError(f"{flag} {pattern!r} is not a valid regular expression: {error}") from None
+    return compiled
+
+
+def _account_matches(values: tuple[str, ...]) -> callable:
+    patterns = _compile(tuple(v for v in values if not v.isdigit()), "--account-id")
+    ids = [v for v in values if v.isdigit()]
+
+    def match(account_id: str, name: str) -> bool:
+        if not values:
+            return True
+        return any(account_id.startswith(v) or account_id.endswith(v) for v in ids) or any(p.search(name) for p in patterns)
+
+    return match
+
+
+def _row(role: Role, order: tuple[str, ...]) -> list[str]:
+    values = {"id": role.account_id, "name": role.account_name or "UNKNOWN", "role": role.role_name}
+    return [values[column] for column in order]
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+
+
+@click.command()
+@click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Start URL (or a regex matching one in ~/.aws/config).")
+@click.option("--sso-region", "region", metavar="REGION", help="The instance's region.")
+@click.option("--sso-session", help="Use this [sso-session NAME].")
+@click.option("--account-id", "-a", "--account", "accounts", multiple=True, metavar="ID_OR_REGEX", help="Only these accounts: 12-digit IDs are used directly; other values match an ID prefix/suffix or a regex on the name. Repeatable.")
+@click.option("--role-name", "-r", "role_patterns", multiple=True, metavar="REGEX", help="Only roles matching one of these regexes. Repeatable.")
+@click.option("--separator", "--sep", "sep", metavar="SEP", help="Join columns with SEP instead of aligning them (rows then stream as they arrive).")
+@click.option("--header/--no-header", default=True, show_default=True, help="Print the column header.")
+@click.option("--sort-by", type=click.Choice(list(ORDERS)), help="Sort order, which also sets the column order [default: name,role].")
+@click.option("--output", "-o", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format (csv is RFC 4180 quoted).")
+@click.option("--refresh", is_flag=True, help="Ignore the cached listing and ask Identity Center again.")
+@click.option("--force-refresh", is_flag=True, help="Sign in again before listing.")
+@click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", help="Portal requests per second (default 20, the Identity Center quota).")
+@click.option("-v", "--verbose", count=True, hidden=True)
+def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, sort_by, fmt, refresh, force_refresh, max_rps, verbose) -> None:
+    """List the accounts and roles you can use.
+
+    The listing is cached (in ssodeck's cache directory) and reused for an hour
+    (SSODECK_ROLE_CACHE_TTL seconds); --refresh asks Identity Center again. Roles of all
+    accounts are fetched concurrently within the instance's request-rate limit.
+    """
+    instance = resolve_instances(start_url, region, sso_session=sso_session).one()
+    limiter_for(instance.start_url, max_rps)
+    role_filters = _compile(role_patterns, "--role-name")
+    account_ok = _account_matches(accounts)
+    order = ORDERS[sort_by or "name,role"]
+    headers = [COLUMNS[c][0] for c in order]
+    keys = [COLUMNS[c][1] for c in order]
+    ui = TerminalLoginUI(headless=False)
+
+    def token():
+        return get_token(instance, ui=ui, force_login=force_refresh).token
+
+    def wanted(role: Role) -> bool:
+        return account_ok(role.account_id, role.account_name) and (not role_filters or any(p.search(role.role_name) for p in role_filters))
+
+    streaming = sep is not None and sort_by is None and fmt == "table"
+    if streaming and header:
+        click.echo(joined(headers, sep), nl=False)
+
+    def emit(role: Role) -> None:
+        if streaming and wanted(role):
+            click.echo(joined(_row(role, order), sep), nl=False)
+
+    if accounts and all(len(v) == 12 and v.isdigit() for v in accounts):
+        cached = role_service.load_cached(instance)
+        names = {a.account_id: a.name for a in cached.accounts} if cached else {}
+        explicit = [Account(format_account_id(v), names.get(v, "")) for v in accounts]
+        found = []
+        for role in role_service.stream_roles(instance, token(), accounts=explicit):
+            found.append(role)
+            emit(role)
+    else:
+        listing = role_service.load_cached(instance) if not (refresh or force_refresh) else None
+        if listing is not None and listing.age() < role_service.max_age():
+            note(f"Using the role listing cached {_age(listing.age())} (--refresh to ask Identity Center again)")
+            for role in listing.roles:
+                emit(role)
+        else:
+            listing = role_service.fetch_listing(instance, token(), on_role=emit)
+        found = list(listing.roles)
+    if streaming:
+        return
+    rows = sorted((r for r in found if wanted(r)), key=lambda r: tuple(SORT_KEYS[c](r) for c in order))
+    click.echo(render(headers, keys, [_row(r, order) for r in rows], fmt=fmt, header=header, sep=sep), nl=False)

@@ -1,0 +1,46 @@
+"""The options every role-credential command shares, and the one way they are resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from app.models import RoleCredentials
+from app.services.auth import get_token
+from app.services.awsconfig import load_config
+from app.services.credentials import get_role_credentials
+from app.services.targets import Target, resolve_target
+from headless.common import TerminalLoginUI
+
+
+def role_options(fn: Callable) -> Callable:
+    """-u/--sso-region/-a/-r/--region/--profile/--force-refresh, as aws-sso-util names them."""
+    decorators = [
+        click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Identity Center start URL (or a regex matching one in ~/.aws/config)."),
+        click.option("--sso-region", metavar="REGION", help="Identity Center region."),
+        click.option("--account-id", "-a", "--account", "account_id", metavar="ID", help="The account."),
+        click.option("--role-name", "-r", metavar="ROLE", help="The role (permission set) name."),
+        click.option("--region", metavar="REGION", help="AWS region for the credentials' user (sets AWS_REGION and AWS_DEFAULT_REGION)."),
+        click.option("--profile", metavar="PROFILE", help="Take the instance, account, role and region from this profile."),
+        click.option("--force-refresh", is_flag=True, help="Sign in again and fetch new credentials."),
+        click.option("-v", "--verbose", count=True, hidden=True),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def resolve_role(start_url, sso_region, account_id, role_name, region, profile, force_refresh) -> tuple[Target, RoleCredentials]:
+    target = resolve_target(
+        load_config(), profile=profile, start_url=start_url, sso_region=sso_region, account_id=account_id, role_name=role_name, region=region
+    )
+    ui = TerminalLoginUI(headless=False)
+    credentials = get_role_credentials(
+        target.instance,
+        target.account_id,
+        target.role_name,
+        token_source=lambda: get_token(target.instance, ui=ui, force_login=force_refresh, profile=target.profile).token,
+        force_refresh=force_refresh,
+    )
+    return target, credentials

@@ -1,0 +1,66 @@
+"""The ``ssodeck`` click group.
+
+Subcommands are imported only when invoked (``LazyGroup``), so each command pays only for
+its own module, and the TUI (textual) is imported only when ``ssodeck`` runs with no
+subcommand.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from app import __version__
+
+# name -> "module:attribute"; the order here is the order in --help.
+COMMANDS: dict[str, str] = {
+    "login": "headless.commands.login:login",
+    "logout": "headless.commands.logout:logout",
+    "check": "headless.commands.check:check",
+    "roles": "headless.commands.roles:roles",
+    "credential-process": "headless.commands.credential_process:credential_process",
+    "run-as": "headless.commands.run_as:run_as",
+    "export": "headless.commands.export:export",
+    "console": "headless.commands.console:console",
+    "emulator": "headless.commands.emulator:emulator",
+}
+HIDDEN: set[str] = set()
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in their own modules and load on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if name not in HIDDEN]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                return None
+            raise
+        return getattr(module, attribute)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ssodeck", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """ssodeck: AWS IAM Identity Center (AWS SSO) from the terminal.
+
+    Every command reads the same ~/.aws/config and shares the SSO token cache
+    with the AWS CLI and SDKs. Try it without AWS: `ssodeck emulator serve`.
+    """
+    if ctx.invoked_subcommand is None:
+        try:
+            tui = importlib.import_module("app.tui")
+        except ModuleNotFoundError:
+            click.echo(ctx.get_help())
+            return
+        tui.run()

@@ -1,0 +1,74 @@
+"""`ssodeck roles` over the emulator: listing, filters, formats, cache and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from app.models import Instance
+from app.services.auth import get_token
+from app.services.roles import cache_path
+from support import FAST, Browser, run_cli
+
+
+def _expected(emu) -> set[tuple[str, str, str]]:
+    return {(a.account_id, a.name, role) for a, roles in emu.org.portal_view(emu.org.default_user) for role in roles}
+
+
+def _login(emu) -> Instance:
+    instance = Instance(emu.start_url, emu.region)
+    get_token(instance, ui=Browser(), options=FAST)
+    return instance
+
+
+def test_json_lists_every_role_and_is_cached(emu):
+    instance = _login(emu)
+    done = run_cli("roles", "--output", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert {(r["account_id"], r["account_name"], r["role_name"]) for r in rows} == _expected(emu)
+    assert cache_path(instance).exists()
+    calls = emu.counts()["ListAccountRoles"]
+    again = run_cli("roles", "--output", "json")
+    assert json.loads(again.stdout) == rows
+    assert emu.counts()["ListAccountRoles"] == calls  # served from the cache
+    assert "cached" in again.stderr
+    fresh = run_cli("roles", "--refresh", "-o", "json")
+    assert json.loads(fresh.stdout) == rows and emu.counts()["ListAccountRoles"] == 2 * calls
+
+
+def test_csv_is_quoted_and_filters_apply(emu):
+    _login(emu)
+    done = run_cli("roles", "-o", "csv", "-r", "^Admin", "--sort-by", "role,id")
+    assert done.returncode == 0, done.stderr
+    parsed = list(csv.reader(io.StringIO(done.stdout)))
+    assert parsed[0] == ["Role name", "Account ID", "Account name"]
+    expected = sorted((role, acct, name) for acct, name, role in _expected(emu) if role.startswith("Admin"))
+    assert sorted(tuple(r) for r in parsed[1:]) == expected
+
+
+def test_table_separator_and_account_filters(emu):
+    _login(emu)
+    account = emu.org.portal_view(emu.org.default_user)[0][0]
+    done = run_cli("roles", "--sep", "|", "--no-header", "-a", account.account_id)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines and all(line.split("|")[1] == account.account_id for line in lines)
+    by_name = run_cli("roles", "--no-header", "--sep", ",", "-a", account.account_id[:5])
+    assert account.account_id in by_name.stdout
+
+
+def test_bad_input_is_one_line(emu):
+    _login(emu)
+    bad = run_cli("roles", "-r", "(")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--role-name" in bad.stderr
+    unknown = run_cli("roles", "-a", "999999999999")
+    assert unknown.returncode == 4 and "no access" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_expired_session_says_how_to_log_in(emu):
+    _login(emu)
+    emu.expire_now("access_token")
+    done = run_cli("roles", "--refresh")
+    assert done.returncode == 1 and "ssodeck login" in done.stderr and done.stdout == ""
