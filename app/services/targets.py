@@ -69,6 +69,6 @@ def resolve_target(
         instance = resolve(config, specifier).one()
     missing = [name for name, value in (("an account (--account-id)", account), ("a role (--role-name)", role)) if not value]
     if missing:
-        where = f"profile {profile}" if profile else "the command line"
-        raise ConfigError(f"{' and '.join(missing)} missing: give it on the command line or in {where}")
+        where = f" or in profile {profile}" if profile else " or with --profile"
+        raise ConfigError(f"{' and '.join(missing)} missing: give it on the command line{where}")
     return Target(instance, format_account_id(account or ""), role or "", region or _text(section, "region"), profile)
