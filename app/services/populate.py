@@ -1,0 +1,185 @@
+"""Planning for ``configure populate`` and ``configure profile``: roles in, a ConfigEdit out.
+
+Nothing here writes; the face previews or applies the edit with
+``app.services.config_editor.apply_edit``. Names are checked for collisions before any
+section is planned, so two roles never silently share one profile.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from app.models import Instance, ProfilePlan, Role
+from app.services.awsconfig import parse_config_text
+from app.services.config_editor import ConfigEdit, plan_sections
+from app.services.errors import ConfigError
+from app.services.profile_names import NamingOptions, profile_name, validate_naming
+
+REGISTRATION_SCOPES = "sso:account:access"
+_PROCESS_WORKERS = 8  # naming processes run at once; bounded, like every pool here
+
+
+def profile_values(
+    instance: Instance,
+    account_id: str,
+    account_name: str,
+    role_name: str,
+    region: str | None,
+    *,
+    name: str,
+    sso_session: str | None,
+    defaults: dict[str, str],
+    credential_process: str | None,
+    auto_populated: bool = True,
+) -> list[tuple[str, str]]:
+    """The keys of one SSO profile in aws-sso-util's order (sso_session replaces the URL pair).
+
+    ``credential_process`` is the command without ``--profile``; ``auto_populated`` marks
+    profiles that ``populate --prune`` may remove later (``configure profile`` passes False).
+    """
+    if sso_session:
+        values = [("sso_session", sso_session)]
+    else:
+        values = [("sso_start_url", instance.start_url), ("sso_region", instance.region)]
+    if account_name and account_name != account_id:
+        values.append(("sso_account_name", account_name))
+    values += [("sso_account_id", account_id), ("sso_role_name", role_name)]
+    if region:
+        values.append(("region", region))
+    reserved = {key for key, _ in values} | {"sso_auto_populated"} | ({"credential_process"} if credential_process else set())
+    for key, value in defaults.items():
+        key = key.strip().lower()
+        if key in reserved:
+            raise ConfigError(f"-c {key}=... cannot be used: ssodeck sets {key} itself")
+        values.append((key, value))
+    if credential_process:
+        values.append(("credential_process", f"{credential_process} --profile {shlex.quote(name)}"))
+    if auto_populated:
+        values.append(("sso_auto_populated", "true"))
+    return values
+
+
+def plan_populate(
+    config_path: Path,
+    config_text: str,
+    roles: Iterable[Role],
+    *,
+    instance: Instance,
+    regions: list[str],
+    naming: NamingOptions,
+    defaults: dict[str, str],
+    existing_action: str,
+    credential_process: str | None,
+    sso_session: str | None,
+    prune: bool,
+) -> ConfigEdit:
+    """One profile per role and region, sorted by name, plus the sso-session section if used."""
+    if not regions:
+        raise ConfigError("populate needs at least one region (--region)")
+    if sso_session:
+        instance = dataclasses.replace(instance, session_name=sso_session)
+    validate_naming(naming, instance)
+    parsed = parse_config_text(config_text, Path(config_path))
+    combos = [(role, index, region) for role in roles for index, region in enumerate(regions)]
+    names = _names(naming, combos, instance, len(regions))
+    origins: dict[str, list[tuple[Role, str]]] = {}
+    for (role, _, region), name in zip(combos, names):
+        if name is not None:
+            origins.setdefault(name, []).append((role, region))
+    _refuse_duplicates(origins, multi_region=len(regions) > 1)
+    upserts = []
+    if sso_session:
+        upserts.append(_session_plan(config_path, parsed.sso_sessions.get(sso_session), instance, sso_session))
+    for name in sorted(origins):
+        role, region = origins[name][0]
+        values = profile_values(
+            instance, role.account_id, role.account_name, role.role_name, region,
+            name=name, sso_session=sso_session, defaults=defaults, credential_process=credential_process,
+        )  # fmt: skip
+        origin = {"account_id": role.account_id, "account_name": role.account_name, "role_name": role.role_name, "region": region}
+        upserts.append(ProfilePlan(name, tuple(values), drop_keys=_other_layout(values), **origin))
+    removals = []
+    if prune:
+        removals = [
+            f"profile {name}"
+            for name, section in sorted(parsed.profiles.items())
+            if name not in origins and _prunable(section, instance.start_url, sso_session)
+        ]
+    return plan_sections(Path(config_path), config_text, upserts, removals, existing_action, parsed=parsed)
+
+
+def plan_profile(
+    config_path: Path,
+    config_text: str,
+    name: str,
+    values: list[tuple[str, str]],
+    existing_action: str,
+    *,
+    drop_keys: Iterable[str] = (),
+) -> ConfigEdit:
+    """``configure profile``: one section. ``drop_keys`` go whatever the action (e.g.
+    ``credential_process`` for ``--no-credential-process``), and so do the keys of the other
+    layout (``sso_session`` when writing ``sso_start_url``, and the reverse)."""
+    plan = ProfilePlan(name, tuple(values), drop_keys=tuple(drop_keys) + _other_layout(values))
+    return plan_sections(Path(config_path), config_text, [plan], [], existing_action)
+
+
+def _other_layout(values: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Keys of the layout not chosen: a profile moves wholly to sso-session form or back."""
+    keys = {key for key, _ in values}
+    if "sso_session" in keys:
+        return ("sso_start_url", "sso_region")
+    return ("sso_session",) if "sso_start_url" in keys else ()
+
+
+def _names(naming: NamingOptions, combos: list[tuple[Role, int, str]], instance: Instance, num_regions: int) -> list[str | None]:
+    def name(combo: tuple[Role, int, str]) -> str | None:
+        role, index, region = combo
+        return profile_name(
+            naming, account_id=role.account_id, account_name=role.account_name, role_name=role.role_name,
+            region=region, region_index=index, num_regions=num_regions, instance=instance,
+        )  # fmt: skip
+
+    if naming.profile_name_process is None or len(combos) < 2:
+        return [name(combo) for combo in combos]
+    with ThreadPoolExecutor(max_workers=_PROCESS_WORKERS, thread_name_prefix="profile-name") as pool:
+        return list(pool.map(name, combos))
+
+
+def _refuse_duplicates(origins: dict[str, list[tuple[Role, str]]], *, multi_region: bool) -> None:
+    duplicates = {name: sources for name, sources in origins.items() if len(sources) > 1}
+    if not duplicates:
+        return
+
+    def source(role: Role, region: str) -> str:
+        account = f"{role.account_id} ({role.account_name})" if role.account_name and role.account_name != role.account_id else role.account_id
+        return f"{account}/{role.role_name}" + (f" in {region}" if multi_region else "")
+
+    listing = "; ".join(f"{name} <- " + ", ".join(source(*item) for item in sources) for name, sources in sorted(duplicates.items()))
+    raise ConfigError(
+        f"{len(duplicates)} profile name(s) would be shared by several roles: {listing}. "
+        "Change --components, --separator, the trims or the naming process so every name is unique"
+    )
+
+
+def _session_plan(config_path: Path, current: dict[str, object] | None, instance: Instance, name: str) -> ProfilePlan:
+    if current is not None and current.get("sso_start_url") not in (None, instance.start_url):
+        raise ConfigError(
+            f"[sso-session {name}] in {config_path} is for {current['sso_start_url']}, not {instance.start_url}; "
+            "choose another --sso-session name"
+        )
+    values = [("sso_start_url", instance.start_url), ("sso_region", instance.region)]
+    if current is None or "sso_registration_scopes" not in current:
+        values.append(("sso_registration_scopes", REGISTRATION_SCOPES))
+    return ProfilePlan(name, tuple(values), kind="sso-session")
+
+
+def _prunable(section: dict[str, object], start_url: str, sso_session: str | None) -> bool:
+    """Auto-populated by an earlier populate of this same instance, and nothing else."""
+    if str(section.get("sso_auto_populated", "")).strip().lower() != "true":
+        return False
+    return section.get("sso_start_url") == start_url or (sso_session is not None and section.get("sso_session") == sso_session)
