@@ -44,6 +44,17 @@ class TerminalLoginUI:
     def __init__(self, *, headless: bool) -> None:
         self.headless = headless or env_flag("AWS_SSO_DISABLE_BROWSER")
 
+    @property
+    def browser_available(self) -> bool:
+        """Whether this machine can open the sign-in page; without one, PKCE cannot finish."""
+        if self.headless:
+            return False
+        try:
+            webbrowser.get()
+        except webbrowser.Error:
+            return False
+        return True
+
     def show_device_code(self, prompt: DevicePrompt) -> None:
         opened = self._open(prompt.verification_uri_complete)
         lead = "Your browser has been opened to sign in." if opened else "To sign in, open this URL in a browser:"

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "logout": "headless.commands.logout:logout",
     "check": "headless.commands.check:check",
     "roles": "headless.commands.roles:roles",
+    "configure": "headless.commands.configure:configure",
     "credential-process": "headless.commands.credential_process:credential_process",
     "run-as": "headless.commands.run_as:run_as",
     "export": "headless.commands.export:export",

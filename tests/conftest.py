@@ -27,7 +27,7 @@ os.environ.update(
     XDG_CACHE_HOME=str(_SESSION_HOME / ".cache"),
     XDG_CONFIG_HOME=str(_SESSION_HOME / ".config"),
     NO_PROXY="127.0.0.1,localhost",
-    BROWSER="true",  # webbrowser must never open a real browser
+    AWS_SSO_DISABLE_BROWSER="1",  # no real browser, ever; tests that play one set BROWSER
 )
 for _proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
     os.environ.pop(_proxy, None)

@@ -71,22 +71,26 @@ def test_login_errors_are_one_line(emu, aws_home):
     assert expired.returncode == 2 and "expired" in expired.stderr
 
 
-def test_login_sso_session_uses_pkce_and_prints_authorize_url(emu, aws_home):
+# A "browser" for webbrowser's BROWSER variable: it just follows the URL, as a user's would.
+FETCHING_BROWSER = f"{sys.executable} -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' %s"
+
+
+def test_login_sso_session_uses_pkce_through_the_browser(emu, aws_home):
     write_config(aws_home, f"[sso-session corp]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
-    emu.configure(approval="manual")
-    proc = subprocess.Popen([sys.executable, "-m", "headless", "login", "--sso-session", "corp", "--headless"], stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-    url = None
-    while url is None:
-        line = proc.stderr.readline()
-        assert line, "login ended before printing the authorize URL"
-        if "/authorize?" in line:
-            url = line.strip()
-    # the browser opens the URL; with approval on, Identity Center redirects to the loopback
-    emu.configure(approval="auto")
-    urllib.request.urlopen(url, timeout=10).read()
-    assert proc.wait(timeout=30) == 0
+    done = run_cli("login", "--sso-session", "corp", env={"BROWSER": FETCHING_BROWSER, "AWS_SSO_DISABLE_BROWSER": ""})
+    assert done.returncode == 0, done.stderr
+    assert "/authorize?" in done.stderr and "Signed in" in done.stderr
     assert emu.counts()["CreateToken.authorization_code"] == 1
-    proc.stderr.close()
+    assert emu.counts()["CreateToken.device_code"] == 0
+
+
+def test_headless_sso_session_login_falls_back_to_device_code(emu, aws_home):
+    write_config(aws_home, f"[sso-session corp]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
+    done = run_cli("login", "--sso-session", "corp", "--headless")
+    assert done.returncode == 0, done.stderr
+    assert emu.counts()["CreateToken.device_code"] >= 1 and emu.counts()["CreateToken.authorization_code"] == 0
+    token = token_cache.load_token(Instance(emu.start_url, emu.region, "corp"))
+    assert token.refresh_token  # sso-session device logins still get a refresh token
 
 
 def test_check_exit_codes(emu, aws_home):

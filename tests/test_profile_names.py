@@ -47,10 +47,11 @@ def test_short_region_matches_aws_sso_util(region: str, short: str) -> None:
         ("Prod.Env_1-x", "Prod.Env_1-x"),
         ("a/b:c,d", "a-b-c-d"),  # aws-sso-util keeps / : , despite its help text
         ("  spaced   out  ", "spaced-out"),
-        ("Café Ops", "Caf-Ops"),
+        ("Café Ops", "Café-Ops"),
+        ("日本 Prod", "日本-Prod"),
     ],
 )
-def test_safe_account_names_replace_every_unsafe_run(raw: str, safe: str) -> None:
+def test_safe_account_names_keep_letters_and_replace_every_other_run(raw: str, safe: str) -> None:
     assert safe_account_name(raw) == safe
 
 

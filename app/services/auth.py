@@ -79,7 +79,11 @@ def sign_in(
     use_device_code: bool | None = None,
     options: oidc.FlowOptions | None = None,
 ) -> Token:
-    """PKCE for sso-session instances and device code for legacy ones, as the AWS CLI v2 does."""
-    device = (not instance.is_session) if use_device_code is None else use_device_code
-    flow = oidc.device_login if device else oidc.pkce_login
+    """PKCE for sso-session instances and device code for legacy ones, as the AWS CLI v2 does.
+
+    Without a local browser (headless, SSH) PKCE cannot complete, so the device code is used.
+    """
+    if use_device_code is None:
+        use_device_code = not instance.is_session or not getattr(ui, "browser_available", True)
+    flow = oidc.device_login if use_device_code else oidc.pkce_login
     return flow(instance, ui, options)

@@ -39,7 +39,11 @@ class DevicePrompt:
 
 
 class LoginUI(Protocol):
-    """How a face takes part in a sign-in: show a device code, or open an authorize URL."""
+    """How a face takes part in a sign-in: show a device code, or open an authorize URL.
+
+    A UI may also have ``browser_available``; when it is False the device-code flow is
+    used, since the browser redirect of the PKCE flow can only reach a local browser.
+    """
 
     def show_device_code(self, prompt: DevicePrompt) -> None: ...
 

@@ -34,7 +34,9 @@ _DIRECTIONS = {
     "northwest": "nw",
     "central": "ce",
 }
-_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9\-._]+")
+# Letters and digits of any script stay (日本, Café); every run of anything else that is not
+# -._ (spaces, brackets, quotes, slashes, colons, commas...) becomes one "-".
+_UNSAFE_RUN = re.compile(r"[^\w\-.]+")
 _PROCESS_TIMEOUT = 30.0
 
 

@@ -1,0 +1,227 @@
+"""``ssodeck configure profile`` and ``ssodeck configure populate``: write ~/.aws/config."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from app.models import Account, Instance, Role
+from app.services import roles as role_service
+from app.services.auth import get_token
+from app.services.awsconfig import load_config, text_value
+from app.services.config_editor import EXISTING_ACTIONS, ConfigEdit, apply_edit, read_config_text
+from app.services.errors import ConfigError
+from app.services.instances import profile_instance, session_instance
+from app.services.paths import aws_config_file
+from app.services.populate import plan_populate, plan_profile, profile_values
+from app.services.profile_names import CASES, NamingOptions, validate_naming
+from app.services.ratelimit import limiter_for
+from app.services.targets import format_account_id
+from headless.common import TerminalLoginUI, env_flag, note, resolve_instances
+from headless.picker import pick
+
+DEFAULT_PROCESS = "ssodeck credential-process"
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _credential_process(enabled: bool | None) -> str | None:
+    if enabled is None:
+        enabled = not env_flag("AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS")
+    return (os.environ.get("AWS_SSO_CREDENTIAL_PROCESS_NAME") or DEFAULT_PROCESS) if enabled else None
+
+
+def _defaults(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--config-default")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _instance(start_url: str | None, sso_region: str | None, sso_session: str | None) -> Instance:
+    """The instance to list from; a new ``--sso-session`` name takes its URL from the other flags."""
+    if sso_session:
+        config = load_config()
+        if sso_session in config.sso_sessions:
+            return session_instance(config, sso_session)
+        base = resolve_instances(start_url, sso_region, command="configure").one()
+        return Instance(base.start_url, base.region, sso_session, source=f"new [sso-session {sso_session}]", registration_scopes=("sso:account:access",))
+    return resolve_instances(start_url, sso_region, command="configure").one()
+
+
+def _finish(edit: ConfigEdit, dry_run: bool) -> None:
+    summary = edit.summary()
+    counts = ", ".join(f"{summary.get(kind, 0)} {word}" for kind, word in (("add", "added"), ("change", "changed"), ("remove", "removed"), ("unchanged", "unchanged")))
+    if dry_run:
+        click.echo(edit.diff(), nl=False)
+        note(f"Dry run for {edit.path}: {counts}; nothing written")
+        return
+    apply_edit(edit)
+    note(f"{'Wrote' if edit.changed else 'No changes to'} {edit.path}: {counts}")
+
+
+ACTION = click.option("--existing-config-action", type=click.Choice(EXISTING_ACTIONS), default="keep", show_default=True, help="For profiles that exist: keep their other values, overwrite them with -c values, or discard everything not written now.")
+DEFAULTS = click.option("--config-default", "-c", "config_defaults", multiple=True, metavar="KEY=VALUE", help="Extra key for every profile (repeatable), e.g. -c output=json.")
+PROCESS = click.option("--credential-process/--no-credential-process", default=None, help="Add a credential_process line for SDKs without SSO support (default on; AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS=1 turns it off).")
+SESSION = click.option("--sso-session", metavar="NAME", help="Use the modern layout: one [sso-session NAME] section, profiles with sso_session = NAME.")
+
+
+@click.group()
+def configure() -> None:
+    """Write Identity Center profiles into ~/.aws/config (comments and layout are kept)."""
+
+
+@configure.command("profile")
+@click.argument("profile_name")
+@click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Identity Center start URL.")
+@click.option("--sso-region", metavar="REGION", help="Identity Center region.")
+@click.option("--account-id", "-a", "--account", "account_id", metavar="ID", help="The account.")
+@click.option("--role-name", "-r", metavar="ROLE", help="The role.")
+@click.option("--region", metavar="REGION", help="The profile's default AWS region (AWS_CONFIGURE_DEFAULT_REGION, AWS_DEFAULT_REGION).")
+@click.option("--output", "-o", "output_format", metavar="FORMAT", help="The profile's output format (json, text, table, yaml).")
+@DEFAULTS
+@ACTION
+@click.option("--interactive/--non-interactive", default=True, help="Ask for missing values with pickers (default), or fail.")
+@PROCESS
+@SESSION
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff instead of writing it.")
+@click.option("--force-refresh", is_flag=True, help="Sign in again first.")
+@click.option("-v", "--verbose", count=True, hidden=True)
+def configure_profile(profile_name, start_url, sso_region, account_id, role_name, region, output_format, config_defaults, existing_config_action, interactive, credential_process, sso_session, dry_run, force_refresh, verbose) -> None:
+    """Write one profile for an account and role.
+
+    Missing values come from the existing profile, then (interactively) from pickers
+    that list the accounts and roles you can reach. --non-interactive fails instead.
+    """
+    config = load_config()
+    existing = config.profiles.get(profile_name, {})
+    if not (start_url or sso_region or sso_session) and existing:
+        try:
+            instance = profile_instance(config, profile_name)
+        except ConfigError:
+            instance = _instance(start_url, sso_region, sso_session)
+    else:
+        instance = _instance(start_url, sso_region, sso_session)
+    sso_session = sso_session or instance.session_name
+    account_id = format_account_id(account_id) if account_id else text_value(existing, "sso_account_id") or None
+    role_name = role_name or text_value(existing, "sso_role_name") or None
+    region = region or text_value(existing, "region") or os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+    can_ask = interactive and stdin_is_terminal()
+    if not can_ask:
+        missing = [flag for flag, value in (("--account-id", account_id), ("--role-name", role_name), ("--region", region)) if not value]
+        if missing:
+            raise click.UsageError(f"missing {', '.join(missing)} (run in a terminal without --non-interactive to pick them)")
+    else:
+        account_id, role_name = _pick_role(instance, account_id, role_name, force_refresh)
+        region = click.prompt("Default AWS region for this profile", default=region or instance.region, err=True).strip()
+    defaults = _defaults(config_defaults)
+    if output_format:
+        defaults["output"] = output_format
+    listing = role_service.load_cached(instance)
+    names = {a.account_id: a.name for a in listing.accounts} if listing else {}
+    values = profile_values(
+        instance, account_id, names.get(account_id, account_id), role_name, region, name=profile_name, sso_session=sso_session,
+        defaults=defaults, credential_process=_credential_process(credential_process), auto_populated=False,
+    )
+    path = aws_config_file()
+    drop = ("credential_process",) if credential_process is False else ()
+    edit = plan_profile(path, read_config_text(path), profile_name, values, existing_config_action, drop_keys=drop)
+    if sso_session and sso_session not in config.sso_sessions:
+        note(f"Also writing [sso-session {sso_session}] for {instance.start_url}")
+        edit = _with_session(edit, instance, sso_session, existing_config_action)
+    _finish(edit, dry_run)
+
+
+def _with_session(edit: ConfigEdit, instance: Instance, name: str, action: str) -> ConfigEdit:
+    from app.models import ProfilePlan
+    from app.services.config_editor import plan_sections
+    from app.services.populate import REGISTRATION_SCOPES
+
+    session = ProfilePlan(name, (("sso_start_url", instance.start_url), ("sso_region", instance.region), ("sso_registration_scopes", REGISTRATION_SCOPES)), kind="sso-session")
+    combined = plan_sections(edit.path, edit.after, [session], [], action)
+    return ConfigEdit(edit.path, edit.before, combined.after, edit.changes + combined.changes)
+
+
+def _pick_role(instance: Instance, account_id: str | None, role_name: str | None, force_refresh: bool) -> tuple[str, str]:
+    ui = TerminalLoginUI(headless=False)
+    listing = role_service.get_listing(instance, lambda: get_token(instance, ui=ui, force_login=force_refresh).token)
+    if not account_id:
+        accounts = sorted(listing.accounts, key=lambda a: a.name.lower())
+        chosen: Account = pick("Accounts", accounts, lambda a: f"{a.name} ({a.account_id})")
+        account_id = chosen.account_id
+    roles = sorted((r for r in listing.roles if r.account_id == account_id), key=lambda r: r.role_name.lower())
+    if not role_name or role_name not in {r.role_name for r in roles}:
+        current = next((r for r in roles if r.role_name == role_name), None)
+        role: Role = pick(f"Roles in {account_id}", roles, lambda r: r.role_name, current=current)
+        role_name = role.role_name
+    return account_id, role_name
+
+
+@configure.command("populate")
+@click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Identity Center start URL (or a regex matching one in ~/.aws/config).")
+@click.option("--sso-region", metavar="REGION", help="Identity Center region.")
+@click.option("--region", "-r", "regions", multiple=True, metavar="REGION", help="Region(s) to write profiles for (repeatable; default AWS_CONFIGURE_DEFAULT_REGION or AWS_DEFAULT_REGION).")
+@click.option("--dry-run", is_flag=True, help="Print the change to the config file as a unified diff; write nothing.")
+@DEFAULTS
+@ACTION
+@click.option("--components", default="account_name,role_name,default_style_region", show_default=True, help="Profile name parts: account_name, account_id, account_number, role_name, region, short_region, default_style_region, or literal text.")
+@click.option("--separator", "--sep", "separator", envvar="AWS_CONFIGURE_SSO_DEFAULT_PROFILE_NAME_SEPARATOR", default=".", show_default=True, help="Between name components.")
+@click.option("--include-region", type=click.Choice(["default", "always"]), default="default", show_default=True, help="default: only profiles for the 2nd and later regions carry the region.")
+@click.option("--region-style", type=click.Choice(["short", "long"]), default="short", show_default=True, help="short: us-east-1 becomes usea1.")
+@click.option("--trim-account-name", multiple=True, metavar="REGEX", help="Remove matches from account names (repeatable; applied before case).")
+@click.option("--trim-role-name", multiple=True, metavar="REGEX", help="Remove matches from role names (repeatable; applied before case).")
+@click.option("--account-name-case", type=click.Choice(CASES), help="Case of account names.")
+@click.option("--role-name-case", type=click.Choice(CASES), help="Case of role names.")
+@click.option("--profile-name-process", metavar="COMMAND", help="Program that prints each profile name (or SKIP); gets account name, id, role, region, short region, region index, number of regions.")
+@click.option("--safe-account-names/--raw-account-names", default=True, help="Replace each run of characters other than letters, digits, '-', '.' and '_' in account names with '-' (default).")
+@PROCESS
+@SESSION
+@click.option("--prune", is_flag=True, help="Remove profiles ssodeck populated for this instance that you can no longer reach.")
+@click.option("--refresh", is_flag=True, help="Ask Identity Center for the roles even if the cached listing is fresh.")
+@click.option("--force-refresh", is_flag=True, help="Sign in again first.")
+@click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", help="Portal requests per second (default 20).")
+@click.option("-v", "--verbose", count=True, hidden=True)
+def configure_populate(start_url, sso_region, regions, dry_run, config_defaults, existing_config_action, components, separator, include_region, region_style, trim_account_name, trim_role_name, account_name_case, role_name_case, profile_name_process, safe_account_names, credential_process, sso_session, prune, refresh, force_refresh, max_rps, verbose) -> None:
+    """Write a profile for every account, role and region you can reach.
+
+    Re-running is safe: unchanged profiles are left byte for byte, comments and unrelated
+    sections are kept, and the previous file is saved as config.bak.
+    """
+    regions = list(regions) or [r for r in (os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION"),) if r]
+    if not regions:
+        raise click.UsageError("Missing arguments: --region (or set AWS_DEFAULT_REGION)")
+    naming = NamingOptions(
+        components=tuple(c.strip() for c in components.split(",") if c.strip()),
+        separator=separator,
+        include_region=include_region,
+        region_style=region_style,
+        trim_account_name=trim_account_name,
+        trim_role_name=trim_role_name,
+        account_name_case=account_name_case,
+        role_name_case=role_name_case,
+        profile_name_process=profile_name_process,
+        safe_account_names=safe_account_names,
+    )
+    defaults = _defaults(config_defaults)
+    instance = _instance(start_url, sso_region, sso_session)
+    validate_naming(naming, instance)
+    path = aws_config_file()
+    before = read_config_text(path)
+    load_config(path)  # a malformed file stops us here, before any network call
+    limiter_for(instance.start_url, max_rps)
+    ui = TerminalLoginUI(headless=False)
+    listing = role_service.get_listing(instance, lambda: get_token(instance, ui=ui, force_login=force_refresh).token, refresh=refresh or force_refresh)
+    note(f"{len(listing.roles)} roles in {len(listing.accounts)} accounts" + (" (cached listing)" if listing.from_cache else ""))
+    edit = plan_populate(
+        path, before, listing.roles, instance=instance, regions=regions, naming=naming, defaults=defaults,
+        existing_action=existing_config_action, credential_process=_credential_process(credential_process),
+        sso_session=instance.session_name, prune=prune,
+    )
+    _finish(edit, dry_run)
