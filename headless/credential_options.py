@@ -31,16 +31,19 @@ def role_options(fn: Callable) -> Callable:
     return fn
 
 
-def resolve_role(start_url, sso_region, account_id, role_name, region, profile, force_refresh) -> tuple[Target, RoleCredentials]:
+def resolve_role(
+    start_url, sso_region, account_id, role_name, region, profile, force_refresh, *, read_env: bool = False, may_sign_in: bool = True
+) -> tuple[Target, RoleCredentials]:
+    """Target and fresh credentials; without ``may_sign_in`` a missing session is LoginRequired."""
     target = resolve_target(
-        load_config(), profile=profile, start_url=start_url, sso_region=sso_region, account_id=account_id, role_name=role_name, region=region
+        load_config(), profile=profile, start_url=start_url, sso_region=sso_region, account_id=account_id, role_name=role_name, region=region, read_env=read_env
     )
-    ui = TerminalLoginUI(headless=False)
+    ui = TerminalLoginUI(headless=False) if may_sign_in else None
     credentials = get_role_credentials(
         target.instance,
         target.account_id,
         target.role_name,
-        token_source=lambda: get_token(target.instance, ui=ui, force_login=force_refresh, profile=target.profile).token,
+        token_source=lambda: get_token(target.instance, ui=ui, force_login=force_refresh and may_sign_in, profile=target.profile).token,
         force_refresh=force_refresh,
     )
     return target, credentials

@@ -9,13 +9,13 @@ instance because botocore keys its token cache by the session name.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.models import Instance
 from app.services.awsconfig import AwsConfig, profile_sso, text_value
 from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
+from app.services.patterns import compile_patterns
 
 GENERIC_ENV = ("AWS_DEFAULT_SSO_START_URL", "AWS_DEFAULT_SSO_REGION")
 
@@ -190,12 +190,7 @@ def resolve(config: AwsConfig, specifier: Specifier, *, include_all: bool = Fals
 
 
 def _filter(known: list[Instance], url: str | None, region: str | None, warnings: list[str]) -> list[Instance]:
-    pattern = None
-    if url and not url.startswith("http"):
-        try:
-            pattern = re.compile(url)
-        except re.error as error:
-            raise ConfigError(f"start URL pattern {url!r} is not a valid regular expression: {error}") from None
+    pattern = compile_patterns((url,), "start URL pattern")[0] if url and not url.startswith("http") else None
     out = []
     for instance in known:
         if url:

@@ -9,7 +9,6 @@ shell and learns which Identity Center instance it is naming for.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shlex
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 
 from app.models import Instance
 from app.services.errors import ConfigError
+from app.services.patterns import compile_patterns
 
 SKIP = "SKIP"
 CASES = ("capitalize", "casefold", "lower", "title", "upper")
@@ -82,8 +82,8 @@ def validate_naming(options: NamingOptions, instance: Instance | None = None) ->
     for flag, case in (("--account-name-case", options.account_name_case), ("--role-name-case", options.role_name_case)):
         if case is not None and case not in CASES:
             raise ConfigError(f"{flag} must be one of {', '.join(CASES)}, not {case!r}")
-    _compiled(options.trim_account_name, "--trim-account-name")
-    _compiled(options.trim_role_name, "--trim-role-name")
+    compile_patterns(options.trim_account_name, "--trim-account-name")
+    compile_patterns(options.trim_role_name, "--trim-role-name")
     if not options.components or any(not part for part in options.components):
         raise ConfigError("--components needs a comma-separated list of non-empty components")
     if any(char in options.separator for char in "\r\n"):
@@ -149,24 +149,13 @@ def _format(options: NamingOptions, account_id: str, account_name: str, role_nam
 
 
 def _trim(value: str, patterns: tuple[str, ...], flag: str) -> str:
-    for pattern in _compiled(patterns, flag):
+    for pattern in compile_patterns(patterns, flag):
         value = pattern.sub("", value)
     return value
 
 
 def _recase(value: str, case: str | None) -> str:
     return getattr(value, case)() if case else value
-
-
-@functools.lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...], flag: str) -> tuple[re.Pattern[str], ...]:
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as error:
-            raise ConfigError(f"{flag} {pattern!r} is not a valid regular expression: {error}") from None
-    return tuple(compiled)
 
 
 def _process_argv(command: str) -> list[str]:

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import click
 
-from app.services.auth import get_token
-from app.services.awsconfig import load_config
-from app.services.credentials import get_role_credentials
 from app.services.process_output import credential_json
-from app.services.targets import resolve_target
-from headless.common import TerminalLoginUI
+from headless.credential_options import resolve_role
 
 
 @click.command("credential-process")
@@ -34,21 +30,5 @@ def credential_process(profile, start_url, sso_region, account_id, role_name, fo
     this exits 1 with the login command to run, unless --login is given (many processes
     asking at once share one sign-in).
     """
-    target = resolve_target(
-        load_config(),
-        profile=profile,
-        start_url=start_url,
-        sso_region=sso_region,
-        account_id=account_id,
-        role_name=role_name,
-        read_env=True,
-    )
-    ui = TerminalLoginUI(headless=False) if login else None
-    credentials = get_role_credentials(
-        target.instance,
-        target.account_id,
-        target.role_name,
-        token_source=lambda: get_token(target.instance, ui=ui, profile=target.profile).token,
-        force_refresh=force_refresh,
-    )
+    _, credentials = resolve_role(start_url, sso_region, account_id, role_name, None, profile, force_refresh, read_env=True, may_sign_in=login)
     click.echo(credential_json(credentials))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import click
@@ -10,7 +9,7 @@ import click
 from app.models import Account, Role
 from app.services import roles as role_service
 from app.services.auth import get_token
-from app.services.errors import ConfigError
+from app.services.patterns import compile_patterns
 from app.services.ratelimit import limiter_for
 from app.services.targets import format_account_id
 from headless.common import TerminalLoginUI, note, resolve_instances
@@ -21,18 +20,8 @@ ORDERS = {"name,role": ("name", "id", "role"), "id,role": ("id", "name", "role")
 SORT_KEYS = {"name": lambda r: r.account_name.lower(), "id": lambda r: r.account_id, "role": lambda r: r.role_name.lower()}
 
 
-def _compile(patterns: tuple[str, ...], flag: str) -> list[re.Pattern[str]]:
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as error:
-            raise ConfigError(f"{flag} {pattern!r} is not a valid regular expression: {error}") from None
-    return compiled
-
-
 def _account_matches(values: tuple[str, ...]) -> callable:
-    patterns = _compile(tuple(v for v in values if not v.isdigit()), "--account-id")
+    patterns = compile_patterns(tuple(v for v in values if not v.isdigit()), "--account-id")
     ids = [v for v in values if v.isdigit()]
 
     def match(account_id: str, name: str) -> bool:
@@ -76,7 +65,7 @@ def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, 
     """
     instance = resolve_instances(start_url, region, sso_session=sso_session).one()
     limiter_for(instance.start_url, max_rps)
-    role_filters = _compile(role_patterns, "--role-name")
+    role_filters = compile_patterns(tuple(role_patterns), "--role-name")
     account_ok = _account_matches(accounts)
     order = ORDERS[sort_by or "name,role"]
     headers = [COLUMNS[c][0] for c in order]
