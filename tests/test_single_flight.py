@@ -40,3 +40,21 @@ def test_twenty_processes_one_refresh(emu, aws_home):
     messages = [err for _, err in results]
     assert sum("Session refreshed" in m for m in messages) == 1
     assert sum("Already signed in" in m for m in messages) == 19
+
+
+def test_credential_process_login_is_single_flight(emu, aws_home):
+    account, roles = emu.org.portal_view(emu.org.default_user)[0]
+    write_config(
+        aws_home,
+        f"[profile p]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\nsso_account_id = {account.account_id}\nsso_role_name = {roles[0]}\n",
+    )
+    emu.configure(approve_delay=1.0, device_interval=1)  # the first sign-in is still pending when the others start
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "headless", "credential-process", "--profile", "p", "--login"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        for _ in range(10)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 10, outputs
+    assert len({out for out, _ in outputs}) == 1  # everyone got the same credentials
+    assert emu.counts()["StartDeviceAuthorization"] == 1
+    assert emu.counts()["GetRoleCredentials"] == 1
