@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import configparser
 import shlex
-from pathlib import Path
-
 from app.services.errors import ConfigError
-from app.services.paths import aws_config_file
+from app.services.paths import aws_config_name
+
+TYPE_CHECKING = False  # no typing/pathlib imports at run time: see credential_fast
+if TYPE_CHECKING:
+    from os import PathLike
 
 Section = dict[str, object]
 
@@ -25,7 +27,7 @@ class AwsConfig:
 
     __slots__ = ("path", "profiles", "sso_sessions", "services")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | PathLike[str]) -> None:
         self.path = path
         self.profiles: dict[str, Section] = {}
         self.sso_sessions: dict[str, Section] = {}
@@ -53,11 +55,12 @@ class AwsConfig:
             ) from None
 
 
-def load_config(path: Path | None = None) -> AwsConfig:
+def load_config(path: str | PathLike[str] | None = None) -> AwsConfig:
     """Parse the AWS config file (``AWS_CONFIG_FILE`` or ``~/.aws/config``); missing means empty."""
-    path = Path(path) if path is not None else aws_config_file()
+    path = path if path is not None else aws_config_name()
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         return AwsConfig(path)
     except UnicodeDecodeError as error:
@@ -67,7 +70,7 @@ def load_config(path: Path | None = None) -> AwsConfig:
     return parse_config_text(text, path)
 
 
-def parse_config_text(text: str, path: Path) -> AwsConfig:
+def parse_config_text(text: str, path: str | PathLike[str]) -> AwsConfig:
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(text, source=str(path))
@@ -97,7 +100,7 @@ def _place(config: AwsConfig, section: str, values: Section) -> None:
         config.profiles["default"] = values
 
 
-def _nested(raw: str, path: Path, section: str) -> dict[str, str]:
+def _nested(raw: str, path: str | PathLike[str], section: str) -> dict[str, str]:
     nested: dict[str, str] = {}
     for line in raw.splitlines():
         if not line.strip():
@@ -109,7 +112,7 @@ def _nested(raw: str, path: Path, section: str) -> dict[str, str]:
     return nested
 
 
-def describe_parse_error(error: configparser.Error, path: Path) -> str:
+def describe_parse_error(error: configparser.Error, path: str | PathLike[str]) -> str:
     """One line naming the file and line, the way a user can find and fix it."""
     if isinstance(error, configparser.DuplicateSectionError):
         return f"{path}, line {error.lineno}: section [{error.section}] appears twice (botocore refuses this file)"

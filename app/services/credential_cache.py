@@ -9,14 +9,18 @@ out of one instance can remove exactly its credentials.
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from app.services.paths import cli_cache_dir, sha1_hex
+from app.services.paths import cli_cache_dir, cli_cache_name, sha1_hex
 from app.services.timefmt import REFRESH_WINDOW, from_z, to_z
 
-if TYPE_CHECKING:  # models are imported lazily: the credential-process fast path skips dataclasses
+# Imported for type checkers only: the credential-process fast path loads this module and
+# must not pay for typing, pathlib or the dataclasses in app.models.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
     from app.models import Instance, RoleCredentials
 
 INSTANCE_KEY = "ssodeckInstance"
@@ -31,18 +35,19 @@ def key_for(start_url: str, session_name: str | None, account_id: str, role_name
     return sha1_hex(json.dumps(args, sort_keys=True, separators=(",", ":")))
 
 
-def path_for(start_url: str, session_name: str | None, account_id: str, role_name: str) -> Path:
-    return cli_cache_dir() / f"{key_for(start_url, session_name, account_id, role_name)}.json"
+def path_for(start_url: str, session_name: str | None, account_id: str, role_name: str) -> str:
+    return os.path.join(cli_cache_name(), f"{key_for(start_url, session_name, account_id, role_name)}.json")
 
 
 def credential_path(instance: Instance, account_id: str, role_name: str) -> Path:
-    return path_for(instance.start_url, instance.session_name, account_id, role_name)
+    return cli_cache_dir() / f"{key_for(instance.start_url, instance.session_name, account_id, role_name)}.json"
 
 
-def read_fresh(path: Path) -> dict | None:
+def read_fresh(path: str | Path) -> dict | None:
     """The ``Credentials`` object of a cache file with more than 15 minutes left, else None."""
     try:
-        creds = json.loads(path.read_text(encoding="utf-8"))["Credentials"]
+        with open(path, encoding="utf-8") as handle:
+            creds = json.load(handle)["Credentials"]
         expiration = from_z(creds["Expiration"])
         if not (creds["AccessKeyId"] and creds["SecretAccessKey"] and creds["SessionToken"]):
             return None

@@ -6,17 +6,41 @@ every call instead, so tests (and users switching HOME) always get the directori
 
 from __future__ import annotations
 
-import hashlib
 import os
-from pathlib import Path
+
+# pathlib is imported when a Path is first asked for, not with this module: the
+# credential-process fast path uses only the string forms below and skips its import cost.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+try:  # CPython's built-in SHA-1; hashlib would load OpenSSL, costing credential-process ~2 ms a run
+    from _sha1 import sha1 as _sha1
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import sha1 as _sha1
+
+
+def _path(value: str) -> Path:
+    from pathlib import Path
+
+    return Path(value)
 
 
 def _expand(value: str) -> Path:
-    return Path(os.path.expanduser(os.path.expandvars(value)))
+    return _path(expand(value))
+
+
+def expand(value: str) -> str:
+    return os.path.expanduser(os.path.expandvars(value))
+
+
+def aws_config_name() -> str:
+    """The AWS config file as a plain string (the credential-process fast path avoids pathlib)."""
+    return expand(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
 
 
 def aws_config_file() -> Path:
-    return _expand(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
+    return _path(aws_config_name())
 
 
 def sso_cache_dir() -> Path:
@@ -24,9 +48,13 @@ def sso_cache_dir() -> Path:
     return _expand("~/.aws/sso/cache")
 
 
-def cli_cache_dir() -> Path:
+def cli_cache_name() -> str:
     """The AWS CLI v2 credential cache, which also holds SSO role credentials."""
-    return _expand("~/.aws/cli/cache")
+    return expand("~/.aws/cli/cache")
+
+
+def cli_cache_dir() -> Path:
+    return _path(cli_cache_name())
 
 
 def ssodeck_cache_dir() -> Path:
@@ -36,7 +64,7 @@ def ssodeck_cache_dir() -> Path:
         return _expand(override)
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("ssodeck", appauthor=False))
+    return _path(platformdirs.user_cache_dir("ssodeck", appauthor=False))
 
 
 def ssodeck_config_dir() -> Path:
@@ -45,8 +73,8 @@ def ssodeck_config_dir() -> Path:
         return _expand(override)
     import platformdirs
 
-    return Path(platformdirs.user_config_dir("ssodeck", appauthor=False))
+    return _path(platformdirs.user_config_dir("ssodeck", appauthor=False))
 
 
 def sha1_hex(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return _sha1(text.encode("utf-8")).hexdigest()

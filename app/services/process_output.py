@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from app.services.timefmt import from_z, to_z
 
+TYPE_CHECKING = False  # see credential_cache: the fast path avoids typing and app.models
 if TYPE_CHECKING:
     from app.models import RoleCredentials
 
