@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from app.services.timefmt import REFRESH_WINDOW
+from app.services.timefmt import REFRESH_SECONDS
+
+REFRESH_WINDOW = timedelta(seconds=REFRESH_SECONDS)
 
 
 def utcnow() -> datetime:

@@ -59,7 +59,7 @@ def test_warm_path_imports_no_botocore_and_matches_the_full_command(emu, aws_hom
     full = run_cli("credential-process", "--profile", "dev", "--force-refresh")  # the click path
     code = (
         "import sys\nfrom headless.cli import main\nmain(['credential-process', '--profile', 'dev'])\n"
-        "heavy = [m for m in ('botocore', 'boto3', 'textual', 'click', 'dataclasses', '_hashlib') if m in sys.modules]\n"
+        "heavy = [m for m in ('botocore', 'boto3', 'textual', 'click', 'dataclasses', '_hashlib', 'datetime') if m in sys.modules]\n"
         "sys.stderr.write(repr(heavy))\n"
     )
     fast = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
 
 from app.services.paths import cli_cache_dir, cli_cache_name, sha1_hex
-from app.services.timefmt import REFRESH_WINDOW, from_z, to_z
+from app.services.timefmt import REFRESH_SECONDS, from_z, is_z, to_z, z_in
 
 # Imported for type checkers only: the credential-process fast path loads this module and
 # must not pay for typing, pathlib or the dataclasses in app.models.
@@ -48,14 +47,14 @@ def read_fresh(path: str | Path) -> dict | None:
     try:
         with open(path, encoding="utf-8") as handle:
             creds = json.load(handle)["Credentials"]
-        expiration = from_z(creds["Expiration"])
         if not (creds["AccessKeyId"] and creds["SecretAccessKey"] and creds["SessionToken"]):
             return None
+        expiration = creds["Expiration"]
+        deadline = z_in(REFRESH_SECONDS)
+        fresh = expiration > deadline if is_z(expiration) else to_z(from_z(expiration)) > deadline
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
-    if expiration - datetime.now(timezone.utc) <= REFRESH_WINDOW:
-        return None
-    return creds
+    return creds if fresh else None
 
 
 def load(instance: Instance, account_id: str, role_name: str) -> RoleCredentials | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.services.timefmt import from_z, to_z
+from app.services.timefmt import from_z, is_z, to_z
 
 TYPE_CHECKING = False  # see credential_cache: the fast path avoids typing and app.models
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def document(access_key_id: str, secret_access_key: str, session_token: str, exp
         "AccessKeyId": access_key_id,
         "SecretAccessKey": secret_access_key,
         "SessionToken": session_token,
-        "Expiration": to_z(from_z(expiration)),
+        "Expiration": expiration if is_z(expiration) else to_z(from_z(expiration)),
     }
     if account_id:
         out["AccountId"] = account_id

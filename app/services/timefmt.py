@@ -1,17 +1,28 @@
-"""The one timestamp format every AWS cache file uses: UTC with a ``Z`` suffix."""
+"""The one timestamp format every AWS cache file uses: UTC with a ``Z`` suffix.
+
+datetime is imported on first use, not with this module: credential-process's fast path
+compares ``Z`` strings with :func:`z_in` and never needs it.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
 
 # botocore, the AWS CLI and ssodeck all treat a token or credential with less than this
-# left as due for refresh (protocols.md 1.3, 1.5, 4).
-REFRESH_WINDOW = timedelta(minutes=15)
+# left as due for refresh (protocols.md 1.3, 1.5, 4). models.REFRESH_WINDOW is the timedelta.
+REFRESH_SECONDS = 15 * 60
+Z_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def to_z(moment: datetime) -> str:
     """Format an aware datetime as ``YYYY-MM-DDTHH:MM:SSZ`` (botocore rejects naive values)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).strftime(Z_FORMAT)
 
 
 def from_z(text: str) -> datetime:
@@ -19,6 +30,8 @@ def from_z(text: str) -> datetime:
 
     Naive values are taken as UTC, which is what every writer of these files meant.
     """
+    from datetime import datetime, timezone
+
     value = text.strip()
     if value.endswith("UTC"):
         value = value[:-3].rstrip() + "+00:00"
@@ -28,6 +41,16 @@ def from_z(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+def is_z(text: str) -> bool:
+    """True for exactly ``YYYY-MM-DDTHH:MM:SSZ``, the form whose string order is time order."""
+    return len(text) == 20 and text[4] == text[7] == "-" and text[10] == "T" and text[13] == text[16] == ":" and text[19] == "Z" and text[:4].isdigit()
+
+
+def z_in(seconds: float) -> str:
+    """The moment ``seconds`` from now, in the ``Z`` form."""
+    return time.strftime(Z_FORMAT, time.gmtime(time.time() + seconds))
 
 
 def local_display(moment: datetime) -> str:
