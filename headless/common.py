@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import webbrowser
+from collections.abc import Callable
 
 import click
 
+from app.models import Instance, Token
+from app.services.auth import get_token
 from app.services.awsconfig import load_config
 from app.services.instances import Resolution, resolve, specifier_from
 from app.services.oidc import DevicePrompt
@@ -80,3 +83,12 @@ class TerminalLoginUI:
             return bool(webbrowser.open_new_tab(url))
         except webbrowser.Error:
             return False
+
+
+def token_source(instance: Instance, *, force_login: bool = False, profile: str | None = None, interactive: bool = True) -> Callable[[], Token]:
+    """The token getter every command hands to the services: cached, refreshed or signed in.
+
+    ``interactive=False`` never starts a sign-in (LoginRequired names the command instead).
+    """
+    ui = TerminalLoginUI(headless=False) if interactive else None
+    return lambda: get_token(instance, ui=ui, force_login=force_login and interactive, profile=profile).token

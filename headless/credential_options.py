@@ -7,11 +7,10 @@ from collections.abc import Callable
 import click
 
 from app.models import RoleCredentials
-from app.services.auth import get_token
 from app.services.awsconfig import load_config
 from app.services.credentials import get_role_credentials
 from app.services.targets import Target, resolve_target
-from headless.common import TerminalLoginUI
+from headless.common import token_source
 
 
 def role_options(fn: Callable) -> Callable:
@@ -38,12 +37,11 @@ def resolve_role(
     target = resolve_target(
         load_config(), profile=profile, start_url=start_url, sso_region=sso_region, account_id=account_id, role_name=role_name, region=region, read_env=read_env
     )
-    ui = TerminalLoginUI(headless=False) if may_sign_in else None
     credentials = get_role_credentials(
         target.instance,
         target.account_id,
         target.role_name,
-        token_source=lambda: get_token(target.instance, ui=ui, force_login=force_refresh and may_sign_in, profile=target.profile).token,
+        token_source=token_source(target.instance, force_login=force_refresh, profile=target.profile, interactive=may_sign_in),
         force_refresh=force_refresh,
     )
     return target, credentials

@@ -9,7 +9,6 @@ import click
 
 from app.models import Account, Instance, Role
 from app.services import roles as role_service
-from app.services.auth import get_token
 from app.services.awsconfig import load_config, text_value
 from app.services.config_editor import EXISTING_ACTIONS, ConfigEdit, apply_edit, read_config_text
 from app.services.errors import ConfigError
@@ -19,7 +18,7 @@ from app.services.populate import plan_populate, plan_profile, profile_values
 from app.services.profile_names import CASES, NamingOptions, validate_naming
 from app.services.ratelimit import limiter_for
 from app.services.targets import format_account_id
-from headless.common import TerminalLoginUI, env_flag, note, resolve_instances
+from headless.common import env_flag, note, resolve_instances, token_source
 from headless.picker import pick
 
 DEFAULT_PROCESS = "ssodeck credential-process"
@@ -150,8 +149,7 @@ def _with_session(edit: ConfigEdit, instance: Instance, name: str, action: str) 
 
 
 def _pick_role(instance: Instance, account_id: str | None, role_name: str | None, force_refresh: bool) -> tuple[str, str]:
-    ui = TerminalLoginUI(headless=False)
-    listing = role_service.get_listing(instance, lambda: get_token(instance, ui=ui, force_login=force_refresh).token)
+    listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh))
     if not account_id:
         accounts = sorted(listing.accounts, key=lambda a: a.name.lower())
         chosen: Account = pick("Accounts", accounts, lambda a: f"{a.name} ({a.account_id})")
@@ -216,8 +214,7 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
     before = read_config_text(path)
     load_config(path)  # a malformed file stops us here, before any network call
     limiter_for(instance.start_url, max_rps)
-    ui = TerminalLoginUI(headless=False)
-    listing = role_service.get_listing(instance, lambda: get_token(instance, ui=ui, force_login=force_refresh).token, refresh=refresh or force_refresh)
+    listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh), refresh=refresh or force_refresh)
     note(f"{len(listing.roles)} roles in {len(listing.accounts)} accounts" + (" (cached listing)" if listing.from_cache else ""))
     edit = plan_populate(
         path, before, listing.roles, instance=instance, regions=regions, naming=naming, defaults=defaults,

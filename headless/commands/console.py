@@ -19,12 +19,11 @@ from click.core import ParameterSource
 
 from app.services import clipboard
 from app.services import console as federation
-from app.services.auth import get_token
 from app.services.awsconfig import AwsConfig, load_config
 from app.services.credentials import get_role_credentials
 from app.services.errors import SsodeckError
 from app.services.targets import Target, format_account_id, resolve_target
-from headless.common import TerminalLoginUI, note, resolve_instances
+from headless.common import note, resolve_instances, token_source
 
 LOGOUT_ENV = "AWS_CONSOLE_LOGOUT_FIRST"
 PROFILE_ENVS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")  # botocore's order: the first one set wins
@@ -310,9 +309,7 @@ def _launch(
         target.instance,
         target.account_id,
         target.role_name,
-        token_source=lambda: get_token(
-            target.instance, ui=TerminalLoginUI(headless=False), force_login=force_refresh, profile=target.profile
-        ).token,
+        token_source=token_source(target.instance, force_login=force_refresh, profile=target.profile),
         force_refresh=force_refresh,
     )
     signin_token = federation.get_signin_token(

@@ -8,11 +8,10 @@ import click
 
 from app.models import Account, Role
 from app.services import roles as role_service
-from app.services.auth import get_token
 from app.services.patterns import compile_patterns
 from app.services.ratelimit import limiter_for
 from app.services.targets import format_account_id
-from headless.common import TerminalLoginUI, note, resolve_instances
+from headless.common import note, resolve_instances, token_source
 from headless.output import FORMATS, joined, render
 
 COLUMNS = {"id": ("Account ID", "account_id"), "name": ("Account name", "account_name"), "role": ("Role name", "role_name")}
@@ -70,10 +69,7 @@ def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, 
     order = ORDERS[sort_by or "name,role"]
     headers = [COLUMNS[c][0] for c in order]
     keys = [COLUMNS[c][1] for c in order]
-    ui = TerminalLoginUI(headless=False)
-
-    def token():
-        return get_token(instance, ui=ui, force_login=force_refresh).token
+    token = token_source(instance, force_login=force_refresh)
 
     def wanted(role: Role) -> bool:
         return account_ok(role.account_id, role.account_name) and (not role_filters or any(p.search(role.role_name) for p in role_filters))
