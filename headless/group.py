@@ -26,14 +26,13 @@ COMMANDS: dict[str, str] = {
     "console": "headless.commands.console:console",
     "emulator": "headless.commands.emulator:emulator",
 }
-HIDDEN: set[str] = set()
 
 
 class LazyGroup(click.Group):
     """A group whose subcommands live in their own modules and load on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if name not in HIDDEN]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)

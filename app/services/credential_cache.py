@@ -91,11 +91,15 @@ def save(instance: Instance, account_id: str, role_name: str, credentials: RoleC
     atomic_write(credential_path(instance, account_id, role_name), json.dumps(data), mode=0o600)
 
 
-def remove(instance: Instance | None) -> int:
-    """Delete cached SSO role credentials: one instance's, or (None) every SSO entry as the CLI does."""
+def remove(instance: Instance | None, roles: set[tuple[str, str]] = frozenset()) -> int:
+    """Delete cached SSO role credentials: one instance's (those tagged with it, and those of
+    the given (account, role) pairs, which the AWS CLI writes untagged), or with None every
+    SSO entry, as the AWS CLI's logout does."""
     directory = cli_cache_dir()
     if not directory.is_dir():
         return 0
+    if instance is not None:
+        wanted = {f"{key_for(instance.start_url, instance.session_name, a, r)}.json" for a, r in roles}
     removed = 0
     for path in directory.glob("*.json"):
         try:
@@ -104,7 +108,7 @@ def remove(instance: Instance | None) -> int:
             continue
         if not isinstance(data, dict) or data.get("ProviderType") != "sso":
             continue
-        if instance is not None and data.get(INSTANCE_KEY) != instance.cache_key:
+        if instance is not None and data.get(INSTANCE_KEY) != instance.cache_key and path.name not in wanted:
             continue
         try:
             path.unlink()

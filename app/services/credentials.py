@@ -34,11 +34,12 @@ def get_role_credentials(
     from app.services import portal
     from app.services.locks import exclusive
 
+    token = token_source()  # may sign in, so it is not done while holding the lock below
     # Single flight: processes asking for the same role at once make one portal call.
     with exclusive(f"credentials:{credential_cache.credential_path(instance, account_id, role_name)}"):
         cached = None if force_refresh else cached_credentials(instance, account_id, role_name)
         if cached is not None:
             return cached
-        credentials = portal.get_role_credentials(instance, token_source(), account_id, role_name)
+        credentials = portal.get_role_credentials(instance, token, account_id, role_name)
         credential_cache.save(instance, account_id, role_name, credentials)
         return credentials

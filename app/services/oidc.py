@@ -127,8 +127,7 @@ def device_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = 
             startUrl=instance.start_url,
         )
     except Exception as error:
-        if error_code(error) == "InvalidClientException":
-            token_cache.save_registration(instance, instance.registration_scopes or None, _expired(registration))
+        _forget_registration(instance, registration, error)
         raise _map(error, instance) from None
     interval = float(auth.get("interval") or options.default_interval)
     prompt = DevicePrompt(
@@ -153,6 +152,7 @@ def device_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = 
             if code == "SlowDownException":
                 interval += options.slow_down_step
             elif code != "AuthorizationPendingException":
+                _forget_registration(instance, registration, error)
                 raise _map(error, instance) from None
         if not shown:
             ui.show_device_code(prompt)
@@ -198,6 +198,7 @@ def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = No
             code=result["code"],
         )
     except Exception as error:
+        _forget_registration(instance, registration, error)
         raise _map(error, instance) from None
     return _token_from(instance, response, registration)
 
@@ -216,6 +217,7 @@ def refresh(instance: Instance, token: Token) -> Token:
             refreshToken=token.refresh_token,
         )
     except Exception as error:
+        _forget_registration(instance, registration, error)
         if error_code(error) in ("InvalidGrantException", "InvalidClientException", "ExpiredTokenException", "AccessDeniedException"):
             raise LoginRequired("Identity Center refused to refresh the session") from None
         raise _map(error, instance) from None
@@ -229,6 +231,12 @@ def _verifier() -> str:
 
 def _expired(registration: ClientRegistration) -> ClientRegistration:
     return ClientRegistration(registration.client_id, registration.client_secret, utcnow() - timedelta(seconds=1), registration.scopes, registration.grant_types)
+
+
+def _forget_registration(instance: Instance, registration: ClientRegistration, error: Exception) -> None:
+    """A registration Identity Center no longer accepts is dropped, so the next try registers anew."""
+    if error_code(error) == "InvalidClientException":
+        token_cache.save_registration(instance, instance.registration_scopes or None, _expired(registration))
 
 
 def _map(error: Exception, instance: Instance) -> Exception:

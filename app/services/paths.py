@@ -67,14 +67,5 @@ def ssodeck_cache_dir() -> Path:
     return _path(platformdirs.user_cache_dir("ssodeck", appauthor=False))
 
 
-def ssodeck_config_dir() -> Path:
-    override = os.environ.get("SSODECK_CONFIG_DIR")
-    if override:
-        return _expand(override)
-    import platformdirs
-
-    return _path(platformdirs.user_config_dir("ssodeck", appauthor=False))
-
-
 def sha1_hex(text: str) -> str:
     return _sha1(text.encode("utf-8")).hexdigest()

@@ -22,8 +22,12 @@ def _call(instance: Instance, method: str, **kwargs: Any) -> dict:
     return call_limited(limiter_for(instance.start_url), lambda: operation(**kwargs))
 
 
-def portal_error(error: Exception, what: str, instance: Instance) -> Exception:
-    """Map a portal failure to the one line a user should see."""
+def portal_error(error: Exception, what: str, instance: Instance, token: Token) -> Exception:
+    """Map a portal failure to the one line a user should see.
+
+    A rejected token is also marked expired in the cache, so that `ssodeck login` (and
+    every other command) stops trusting its local expiry time.
+    """
     from botocore.exceptions import BotoCoreError
 
     if isinstance(error, BotoCoreError):
@@ -31,6 +35,9 @@ def portal_error(error: Exception, what: str, instance: Instance) -> Exception:
     code = error_code(error)
     if code == "UnauthorizedException":
         from app.services.auth import login_hint
+        from app.services.token_cache import discard_access_token
+
+        discard_access_token(instance, token.access_token)
 
         return LoginRequired(f"Identity Center rejected the session token while {what} (session ended or revoked); run `{login_hint(instance)}`")
     if code == "ForbiddenException":
@@ -48,7 +55,7 @@ def iter_accounts(instance: Instance, token: Token) -> Iterator[Account]:
         try:
             page = _call(instance, "list_accounts", **kwargs)
         except Exception as error:
-            raise portal_error(error, "listing accounts", instance) from None
+            raise portal_error(error, "listing accounts", instance, token) from None
         for item in page.get("accountList", []):
             yield Account(item["accountId"], item.get("accountName") or item["accountId"], item.get("emailAddress", ""))
         if not page.get("nextToken"):
@@ -62,7 +69,7 @@ def iter_roles(instance: Instance, token: Token, account_id: str, account_name: 
         try:
             page = _call(instance, "list_account_roles", **kwargs)
         except Exception as error:
-            raise portal_error(error, f"listing roles of account {account_id}", instance) from None
+            raise portal_error(error, f"listing roles of account {account_id}", instance, token) from None
         for item in page.get("roleList", []):
             yield Role(item.get("accountId", account_id), item["roleName"], account_name)
         if not page.get("nextToken"):
@@ -85,7 +92,7 @@ def get_role_credentials(instance: Instance, token: Token, account_id: str, role
     try:
         answer = _call(instance, "get_role_credentials", accessToken=token.access_token, accountId=account_id, roleName=role_name)
     except Exception as error:
-        mapped = portal_error(error, f"getting credentials for role {role_name} in account {account_id}", instance)
+        mapped = portal_error(error, f"getting credentials for role {role_name} in account {account_id}", instance, token)
         if isinstance(mapped, AccessDenied):
             mapped = AccessDenied(f"no access to role {role_name} in account {account_id} (not assigned, or mistyped)")
         raise mapped from None

@@ -49,6 +49,19 @@ def cache_path(instance: Instance) -> Path:
     return ssodeck_cache_dir() / "roles" / f"{sha1_hex(instance.cache_key + '|' + instance.start_url)}.json"
 
 
+def forget(instance: Instance) -> None:
+    """Drop the cached listing (on logout: it must not outlive the session it was read with)."""
+    try:
+        cache_path(instance).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def forget_all() -> None:
+    for path in (ssodeck_cache_dir() / "roles").glob("*.json"):
+        path.unlink(missing_ok=True)
+
+
 def load_cached(instance: Instance) -> Listing | None:
     try:
         data = json.loads(cache_path(instance).read_text(encoding="utf-8"))
@@ -123,10 +136,20 @@ def fetch_listing(instance: Instance, token: Token, *, on_role: Callable[[Role],
     return listing
 
 
-def get_listing(instance: Instance, token_source: Callable[[], Token], *, refresh: bool = False) -> Listing:
-    """The cached listing while fresh, else a new one; ``token_source`` is called only if needed."""
+def get_listing(
+    instance: Instance,
+    token_source: Callable[[], Token],
+    *,
+    refresh: bool = False,
+    on_role: Callable[[Role], None] | None = None,
+) -> Listing:
+    """The cached listing while fresh, else a new one; ``token_source`` is called only if needed.
+
+    ``on_role`` sees each role as a fresh listing streams in (not for a cached listing,
+    whose roles are all there at once).
+    """
     if not refresh:
         cached = load_cached(instance)
         if cached is not None and cached.age() < max_age():
             return cached
-    return fetch_listing(instance, token_source())
+    return fetch_listing(instance, token_source(), on_role=on_role)

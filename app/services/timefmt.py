@@ -32,6 +32,8 @@ def from_z(text: str) -> datetime:
     """
     from datetime import datetime, timezone
 
+    if not isinstance(text, str):
+        raise TypeError(f"a timestamp must be a string, not {type(text).__name__}")
     value = text.strip()
     if value.endswith("UTC"):
         value = value[:-3].rstrip() + "+00:00"

@@ -9,6 +9,7 @@ under the CLI's registration key, so the CLI and ssodeck reuse each other's.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,30 @@ def save_token(instance: Instance, token: Token) -> Path:
     path = token_path(instance)
     atomic_write(path, json.dumps(token_to_json(token)), mode=0o600)
     return path
+
+
+def lock_name(instance: Instance) -> str:
+    """The cross-process lock that guards reading-then-writing this instance's token file."""
+    return f"token:{token_path(instance)}"
+
+
+def signin_lock_name(instance: Instance) -> str:
+    """Held for a whole interactive sign-in, so concurrent sign-ins collapse into one."""
+    return f"signin:{token_path(instance)}"
+
+
+def discard_access_token(instance: Instance, access_token: str) -> None:
+    """Identity Center rejected this token: mark it expired (keeping its refresh token), so
+    the next command refreshes or signs in instead of trusting the local expiry time."""
+    from dataclasses import replace
+
+    from app.models import utcnow
+    from app.services.locks import exclusive
+
+    with exclusive(lock_name(instance)):
+        token = load_token(instance)
+        if token is not None and token.access_token == access_token and not token.expired():
+            save_token(instance, replace(token, expires_at=utcnow().replace(microsecond=0) - timedelta(seconds=1)))
 
 
 def delete_token(instance: Instance) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from app.services.auth import get_token
+from app.services.errors import ConfigError, InstanceNotFound
 from app.services.timefmt import local_display
 from headless.common import TerminalLoginUI, env_flag, note, resolve_instances
 
@@ -45,15 +46,16 @@ def login(
     Exit codes: 1 no or ambiguous instance, 2 sign-in timed out, 3 sign-in denied,
     4 other Identity Center errors.
     """
-    resolution = resolve_instances(
-        start_url or start_url_opt,
-        region or region_opt,
-        command="login",
-        sso_session=sso_session,
-        profile=profile,
-        include_all=all_ or env_flag("AWS_SSO_LOGIN_ALL"),
-    )
-    instances = resolution.instances if (all_ or env_flag("AWS_SSO_LOGIN_ALL")) else (resolution.one(),)
+    everything = all_ or env_flag("AWS_SSO_LOGIN_ALL")
+    try:
+        resolution = resolve_instances(
+            start_url or start_url_opt, region or region_opt, command="login", sso_session=sso_session, profile=profile, include_all=everything
+        )
+    except ConfigError as error:  # an unknown profile or session is "no instance" (exit 1), as for aws-sso-util
+        raise InstanceNotFound(str(error)) from None
+    instances = resolution.instances if everything else (resolution.one(),)
+    if not instances:
+        raise InstanceNotFound("no Identity Center instances found to sign in to (none given, in the environment, or in the AWS config)")
     ui = TerminalLoginUI(headless=headless)
     for instance in instances:
         note(f"Signing in to {instance.label()}")

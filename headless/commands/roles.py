@@ -91,13 +91,11 @@ def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, 
             found.append(role)
             emit(role)
     else:
-        listing = role_service.load_cached(instance) if not (refresh or force_refresh) else None
-        if listing is not None and listing.age() < role_service.max_age():
+        listing = role_service.get_listing(instance, token, refresh=refresh or force_refresh, on_role=emit)
+        if listing.from_cache:
             note(f"Using the role listing cached {_age(listing.age())} (--refresh to ask Identity Center again)")
             for role in listing.roles:
                 emit(role)
-        else:
-            listing = role_service.fetch_listing(instance, token(), on_role=emit)
         found = list(listing.roles)
     if streaming:
         return
