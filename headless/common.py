@@ -41,6 +41,15 @@ def resolve_instances(
     return resolution
 
 
+def browser_available() -> bool:
+    """Whether Python's webbrowser module knows a browser to open here."""
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
+
+
 class TerminalLoginUI:
     """Shows the sign-in step on stderr and opens the browser unless told not to."""
 
@@ -50,13 +59,7 @@ class TerminalLoginUI:
     @property
     def browser_available(self) -> bool:
         """Whether this machine can open the sign-in page; without one, PKCE cannot finish."""
-        if self.headless:
-            return False
-        try:
-            webbrowser.get()
-        except webbrowser.Error:
-            return False
-        return True
+        return not self.headless and browser_available()
 
     def show_device_code(self, prompt: DevicePrompt) -> None:
         opened = self._open(prompt.verification_uri_complete)

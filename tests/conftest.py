@@ -1,6 +1,6 @@
 """Test isolation: nothing may touch the real ~/.aws or leave 127.0.0.1.
 
-HOME and every AWS variable are replaced here, at import time, before any test module
+HOME, every AWS variable and every endpoint are replaced here, at import time, before any test module
 imports botocore (which expands ``~`` once, when it is imported).
 """
 
@@ -29,6 +29,11 @@ os.environ.update(
     NO_PROXY="127.0.0.1,localhost",
     AWS_SSO_DISABLE_BROWSER="1",  # no real browser, ever; tests that play one set BROWSER
 )
+# Every endpoint defaults to a dead loopback port, so a test that forgets the emulator fails
+# fast instead of reaching AWS; the emu fixture points them at the emulator.
+DEAD_ENDPOINT = "http://127.0.0.1:9"
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_STS")
+os.environ.update(dict.fromkeys(ENDPOINT_VARIABLES, DEAD_ENDPOINT), SSODECK_FEDERATION_ENDPOINT=DEAD_ENDPOINT + "/federation")
 for _proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
     os.environ.pop(_proxy, None)
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from app.models import Instance
+from app.models import Instance, RoleCredentials, utcnow
 from app.services.auth import get_token
 from app.services.credential_cache import credential_path
+from app.services.environment import render_exports
 from support import FAST, Browser, run_cli, write_config
 
 
@@ -92,11 +94,33 @@ def test_unknown_profile_and_malformed_config(emu, aws_home):
     write_config(aws_home, "[profile a]\nregion = x\n")
     unknown = run_cli("credential-process", "--profile", "nope")
     assert unknown.returncode == 2 and "profile 'nope' is not in" in unknown.stderr
+    assert "(1 profile there)" in unknown.stderr
+    write_config(aws_home, "".join(f"[profile team-{n}]\nregion = x\n" for n in range(2000)))
+    typo = run_cli("credential-process", "--profile", "team-12x")
+    assert typo.returncode == 2 and typo.stderr.count("\n") == 1
+    assert "profile 'team-12x' is not in" in typo.stderr and "did you mean 'team-12'" in typo.stderr
+    assert typo.stderr.count("'team-") == 1 + 5  # the name asked for and five close ones, not 2000
+    far = run_cli("credential-process", "--profile", "zzzz")
+    assert "(2000 profiles there)" in far.stderr
+    write_config(aws_home, "[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\n"
+                           "[profile p]\nsso_session = crop\nsso_account_id = 1\nsso_role_name = R\n")
+    session = run_cli("credential-process", "--profile", "p")
+    assert session.returncode == 2 and "[sso-session crop] is not in" in session.stderr and "did you mean 'corp'?" in session.stderr
     path = write_config(aws_home, "[profile a]\nregion = x\n[profile a]\n")
     before = path.read_bytes()
     bad = run_cli("credential-process", "--profile", "a")
     assert bad.returncode == 2 and "line 3" in bad.stderr and bad.stderr.count("\n") == 1
     assert path.read_bytes() == before
+
+
+def test_missing_account_or_role_says_where_to_give_it(aws_home):
+    write_config(aws_home, "[profile p]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\nsso_role_name = R\n")
+    no_account = run_cli("credential-process", "--profile", "p")
+    assert no_account.returncode == 2 and no_account.stdout == ""
+    assert no_account.stderr.strip().endswith("no account given: use --account-id or set sso_account_id in profile p")
+    no_role = run_cli("export", "-u", "https://d-1.awsapps.com/start", "--sso-region", "us-east-1", "-a", "1")
+    assert no_role.returncode == 2
+    assert no_role.stderr.strip().endswith("no role given: use --role-name or a profile with sso_role_name")
 
 
 def test_botocore_process_provider_uses_credential_process(emu, aws_home):
@@ -138,6 +162,18 @@ def test_run_as_sets_environment_and_passes_exit_code(emu, aws_home):
     assert missing.returncode == 127 and "command not found" in missing.stderr
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGRTMIN"), reason="real-time signals are POSIX (Linux) only")
+def test_run_as_child_killed_by_a_signal_exits_128_plus_its_number(emu, aws_home):
+    account, role = _role(emu)
+    _profiles(emu, aws_home, account, role)
+    _login_session(emu)
+    for number in (int(signal.SIGTERM), int(signal.SIGRTMIN) + 2):  # signal.Signals() knows no real-time signal
+        kill = f"import os; os.kill(os.getpid(), {number})"
+        done = run_cli("run-as", "--profile", "dev", "--", sys.executable, "-c", kill)
+        assert done.returncode == 128 + number, done.stderr
+        assert "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("fmt", ["sh", "fish", "powershell", "json", "dotenv"])
 def test_export_formats(emu, aws_home, fmt):
     account, role = _role(emu)
@@ -151,3 +187,32 @@ def test_export_formats(emu, aws_home, fmt):
     if fmt == "sh":
         env = subprocess.run(["sh", "-c", done.stdout + "\nenv"], capture_output=True, text=True, env={"PATH": os.environ["PATH"], "AWS_PROFILE": "old"}).stdout
         assert "AWS_ACCESS_KEY_ID=ASIA" in env and "AWS_PROFILE" not in env
+
+
+def test_export_without_a_region_unsets_a_stale_one(emu, aws_home):
+    account, role = _role(emu)
+    _login_session(emu)
+    write_config(aws_home, f"[sso-session corp]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
+    flags = ("-u", emu.start_url, "--sso-region", emu.region, "-a", account, "-r", role)
+    done = run_cli("export", *flags)
+    assert done.returncode == 0, done.stderr
+    stale = {"PATH": os.environ["PATH"], "AWS_REGION": "eu-north-1", "AWS_DEFAULT_REGION": "eu-north-1", "AWS_CREDENTIAL_EXPIRATION": "old"}
+    env = subprocess.run(["sh", "-c", done.stdout + "\nenv"], capture_output=True, text=True, env=stale).stdout
+    assert "AWS_ACCESS_KEY_ID=ASIA" in env and "AWS_CREDENTIALS_EXPIRATION=" in env
+    assert "AWS_REGION" not in env and "AWS_DEFAULT_REGION" not in env and "AWS_CREDENTIAL_EXPIRATION=" not in env
+    as_json = json.loads(run_cli("export", *flags, "-f", "json").stdout)
+    assert "AWS_REGION" not in as_json and "AWS_CREDENTIAL_EXPIRATION" not in as_json
+
+
+def test_render_exports_unsets_only_what_it_does_not_set():
+    creds = RoleCredentials("ASIAKEY", "secret", "token", utcnow())
+    unset = "AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION"
+    assert render_exports(creds, None, "sh").splitlines()[0] == f"unset {unset} AWS_REGION AWS_DEFAULT_REGION"
+    assert render_exports(creds, "eu-west-1", "sh").splitlines()[0] == f"unset {unset}"
+    fish = render_exports(creds, None, "fish")
+    assert "set -e AWS_REGION;" in fish and "set -e AWS_ACCESS_KEY_ID;" not in fish
+    powershell = render_exports(creds, None, "powershell")
+    assert "Remove-Item Env:AWS_DEFAULT_REGION -ErrorAction SilentlyContinue" in powershell
+    assert "Remove-Item Env:AWS_CREDENTIAL_EXPIRATION" in powershell and "Remove-Item Env:AWS_SESSION_TOKEN" not in powershell
+    for fmt in ("json", "dotenv"):
+        assert "AWS_REGION" not in render_exports(creds, None, fmt)

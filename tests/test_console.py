@@ -19,10 +19,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.models import Instance
-from app.services import clipboard
+from app.services import clipboard as system_clipboard
 from app.services import console as federation
 from app.services.auth import get_token
 from app.services.errors import ConfigError, ServiceError
+from headless import clipboard
 from support import FAST, Browser, run_cli, write_config
 
 REFERENCE_TOKEN = (
@@ -30,6 +31,8 @@ REFERENCE_TOKEN = (
     "Imh0dHBzOi8vc2lnbmluLmF3cy5hbWF6b24uY29tL2ZlZGVyYXRpb24iLCJkc3QiOiJodHRwczovL2NvbnNvbGUuYXdzLmFtYXpvbi5jb20vIn0="
 )
 NO_ENDPOINT_OVERRIDE: dict[str, str] = {}
+# conftest points SSODECK_FEDERATION_ENDPOINT at a dead port; an empty value means "no override"
+REAL_ENDPOINTS = {"SSODECK_FEDERATION_ENDPOINT": ""}
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -318,9 +321,24 @@ def test_reference_config_token_decodes_and_reencodes() -> None:
 
 
 def test_get_config_token_cli_reproduces_the_reference_example() -> None:
-    result = run_cli("console", "get-config-token", "-u", "https://example.awsapps.com/start", "--sso-region", "us-east-2")
+    result = run_cli("console", "get-config-token", "-u", "https://example.awsapps.com/start", "--sso-region", "us-east-2", env=REAL_ENDPOINTS)
     assert result.returncode == 0, result.stderr
     assert result.stdout == REFERENCE_TOKEN + "\n"
+
+
+def test_get_config_token_reads_the_profile(aws_home: Path) -> None:
+    write_config(aws_home, (
+        "[profile dev]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-2\n"
+        "sso_account_id = 12345\nsso_role_name = Admin\nregion = eu-west-1\n"
+        "[profile bare]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-2\nregion =  \n"
+    ))
+    result = run_cli("console", "get-config-token", "--profile", "dev", env=REAL_ENDPOINTS)
+    assert result.returncode == 0, result.stderr
+    token = federation.decode_config_token(result.stdout)
+    assert (token.account_id, token.role_name, token.region) == ("000000012345", "Admin", "eu-west-1")
+    assert token.federation_endpoint == "https://eu-west-1.signin.aws.amazon.com/federation"
+    bare = federation.decode_config_token(run_cli("console", "get-config-token", "--profile", "bare", env=REAL_ENDPOINTS).stdout)
+    assert (bare.account_id, bare.role_name, bare.region) == (None, None, None)
 
 
 def test_config_token_round_trip_with_every_field() -> None:
@@ -384,7 +402,7 @@ def test_launch_from_config_refuses_a_foreign_federation_endpoint(emu) -> None:
     account, role = assigned(emu)
     evil = federation.ConfigToken(emu.start_url, emu.region, emu.url + "/federation", "https://console.aws.amazon.com/", account, role)
     result = run_cli("console", "launch-from-config", "-p", "-t", federation.encode_config_token(evil),
-                     env={"SSODECK_FEDERATION_ENDPOINT": ""})
+                     env=REAL_ENDPOINTS)
     assert "not an AWS sign-in endpoint" in assert_clean_failure(result, 2)
     assert emu.counts()["GetRoleCredentials"] == 0
 
@@ -461,28 +479,48 @@ def test_only_aws_signin_hosts_are_trusted_from_tokens() -> None:
 # -- clipboard ----------------------------------------------------------------------------
 
 
-def test_clipboard_falls_back_to_osc52_then_fails_cleanly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
     import pyperclip
 
     def no_clipboard(text: str) -> None:
         raise pyperclip.PyperclipException("no mechanism")
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+
+
+def test_clipboard_service_only_uses_pyperclip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The service never writes to the terminal: no clipboard program is an error, with no secret."""
+    _no_system_clipboard(monkeypatch)
+    tty = tmp_path / "tty"
+    tty.write_bytes(b"")
+    monkeypatch.setattr(clipboard, "TTY", str(tty))
+    with pytest.raises(ServiceError, match="^no system clipboard ") as caught:
+        system_clipboard.copy("https://secret.example/?SigninToken=abc")
+    assert "SigninToken" not in str(caught.value) and "secret.example" not in str(caught.value)
+    assert tty.read_bytes() == b""
+
+
+def test_clipboard_falls_back_to_osc52_then_fails_cleanly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _no_system_clipboard(monkeypatch)
     tty = tmp_path / "tty"
     tty.write_bytes(b"")
     monkeypatch.setattr(clipboard, "TTY", str(tty))
     assert clipboard.copy("https://secret.example/?SigninToken=abc") == clipboard.TERMINAL
     assert tty.read_bytes() == b"\x1b]52;c;" + base64.b64encode(b"https://secret.example/?SigninToken=abc") + b"\x07"
     monkeypatch.setattr(clipboard, "TTY", str(tmp_path / "missing" / "tty"))
-    with pytest.raises(ServiceError, match="^no clipboard available: ") as caught:
+    with pytest.raises(ServiceError, match="^no clipboard available: no system clipboard .*, and no terminal to send OSC 52 to ") as caught:
         clipboard.copy("https://secret.example/?SigninToken=abc")
     assert "SigninToken" not in str(caught.value) and "secret.example" not in str(caught.value)
 
 
-def test_clipboard_uses_pyperclip_when_it_works(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clipboard_uses_pyperclip_when_it_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import pyperclip
 
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
-    assert clipboard.copy("hello") == clipboard.SYSTEM
-    assert copied == ["hello"]
+    tty = tmp_path / "tty"
+    tty.write_bytes(b"")
+    monkeypatch.setattr(clipboard, "TTY", str(tty))
+    assert clipboard.copy("hello") == clipboard.SYSTEM == system_clipboard.copy("hello")
+    assert copied == ["hello", "hello"]
+    assert tty.read_bytes() == b""

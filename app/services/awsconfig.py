@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import configparser
 import shlex
+
 from app.services.errors import ConfigError
 from app.services.paths import aws_config_name
 
@@ -40,19 +41,30 @@ class AwsConfig:
         try:
             return self.profiles[name]
         except KeyError:
-            known = ", ".join(sorted(self.profiles)) or "none"
-            raise ConfigError(
-                f"profile {name!r} is not in {self.path} (profiles there: {known})"
-            ) from None
+            hint = _near(name, self.profiles, "profiles")
+            raise ConfigError(f"profile {name!r} is not in {self.path} ({hint})") from None
 
     def sso_session(self, name: str) -> Section:
         try:
             return self.sso_sessions[name]
         except KeyError:
-            known = ", ".join(sorted(self.sso_sessions)) or "none"
-            raise ConfigError(
-                f"[sso-session {name}] is not in {self.path} (sessions there: {known})"
-            ) from None
+            hint = _near(name, self.sso_sessions, "sso-sessions")
+            raise ConfigError(f"[sso-session {name}] is not in {self.path} ({hint})") from None
+
+
+MAX_SUGGESTIONS = 5
+
+
+def _near(name: str, known: dict[str, Section], kind: str) -> str:
+    """Up to MAX_SUGGESTIONS close names, else a count: a config populated with thousands of
+    profiles must not turn one typo into a wall of text."""
+    import difflib  # only on this error path: the credential-process fast path reads config
+
+    close = difflib.get_close_matches(name, list(known), n=MAX_SUGGESTIONS)
+    if close:
+        return "did you mean " + ", ".join(repr(match) for match in close) + "?"
+    count = len(known)
+    return f"{count} {kind} there" if count != 1 else f"1 {kind[:-1]} there"
 
 
 def load_config(path: str | PathLike[str] | None = None) -> AwsConfig:

@@ -14,6 +14,7 @@ from app.models import RoleCredentials
 from app.services.timefmt import to_z
 
 CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_CREDENTIALS_EXPIRATION")
+REGION_NAMES = ("AWS_REGION", "AWS_DEFAULT_REGION")
 EXPORT_FORMATS = ("sh", "fish", "powershell", "json", "dotenv")
 
 
@@ -25,8 +26,7 @@ def credential_variables(credentials: RoleCredentials, region: str | None) -> di
         "AWS_CREDENTIALS_EXPIRATION": to_z(credentials.expiration),
     }
     if region:
-        variables["AWS_REGION"] = region
-        variables["AWS_DEFAULT_REGION"] = region
+        variables.update(dict.fromkeys(REGION_NAMES, region))
     return variables
 
 
@@ -38,13 +38,18 @@ def child_environment(base: Mapping[str, str], credentials: RoleCredentials, reg
 
 
 def render_exports(credentials: RoleCredentials, region: str | None, fmt: str) -> str:
-    """Text for ``eval`` (sh, fish, powershell), a ``.env`` file, or JSON."""
+    """Text for ``eval`` (sh, fish, powershell), a ``.env`` file, or JSON.
+
+    The shell formats also unset what would mix identities in the user's shell: every
+    CLEARED name not being set, and, when no region is known, a region left by an earlier
+    export. JSON and dotenv are data for other tools, so they hold only what is set.
+    """
     variables = credential_variables(credentials, region)
-    stale = [name for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN")]
     if fmt == "json":
         return json.dumps(variables, indent=2) + "\n"
     if fmt == "dotenv":
         return "".join(f"{key}={_dotenv(value)}\n" for key, value in variables.items())
+    stale = [name for name in (*CLEARED, *REGION_NAMES) if name not in variables]
     if fmt == "fish":
         lines = [f"set -e {name};" for name in stale] + [f"set -gx {key} {shlex.quote(value)};" for key, value in variables.items()]
     elif fmt == "powershell":

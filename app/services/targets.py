@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.models import Instance
-from app.services.awsconfig import AwsConfig
+from app.services.awsconfig import AwsConfig, Section, text_value
 from app.services.errors import ConfigError
 from app.services.instances import profile_instance, resolve, specifier_from
 
@@ -32,11 +32,6 @@ def format_account_id(value: str) -> str:
     if text.isdigit() and len(text) < 12:
         return text.zfill(12)
     return text
-
-
-def _text(section: Mapping[str, object], key: str) -> str | None:
-    value = section.get(key)
-    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def resolve_target(
@@ -59,16 +54,20 @@ def resolve_target(
         sso_region = sso_region or env.get("AWS_SSO_REGION") or None
         account_id = account_id or env.get("AWS_SSO_ACCOUNT_ID") or None
         role_name = role_name or env.get("AWS_SSO_ROLE_NAME") or None
-    section: Mapping[str, object] = config.profile(profile) if profile else {}
-    account = account_id or _text(section, "sso_account_id")
-    role = role_name or _text(section, "sso_role_name")
+    section: Section = config.profile(profile) if profile else {}
+    account = account_id or text_value(section, "sso_account_id")
+    role = role_name or text_value(section, "sso_role_name")
     if profile and not (start_url or sso_region):
         instance = profile_instance(config, profile)
     else:
         specifier = specifier_from(start_url, sso_region, command=command, environ=env)
         instance = resolve(config, specifier).one()
-    missing = [name for name, value in (("an account (--account-id)", account), ("a role (--role-name)", role)) if not value]
-    if missing:
-        where = f" or in profile {profile}" if profile else " or with --profile"
-        raise ConfigError(f"{' and '.join(missing)} missing: give it on the command line{where}")
-    return Target(instance, format_account_id(account or ""), role or "", region or _text(section, "region"), profile)
+    _require(account, "account", "--account-id", "sso_account_id", profile)
+    _require(role, "role", "--role-name", "sso_role_name", profile)
+    return Target(instance, format_account_id(account), role, region or text_value(section, "region") or None, profile)
+
+
+def _require(value: str, what: str, flag: str, key: str, profile: str | None) -> None:
+    if not value:
+        where = f"or set {key} in profile {profile}" if profile else f"or a profile with {key}"
+        raise ConfigError(f"no {what} given: use {flag} {where}")

@@ -17,13 +17,13 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from app.services import clipboard
 from app.services import console as federation
-from app.services.awsconfig import AwsConfig, load_config
+from app.services.awsconfig import AwsConfig, load_config, text_value
 from app.services.credentials import get_role_credentials
 from app.services.errors import SsodeckError
 from app.services.targets import Target, format_account_id, resolve_target
-from headless.common import note, resolve_instances, token_source
+from headless import clipboard
+from headless.common import browser_available, note, resolve_instances, token_source
 
 LOGOUT_ENV = "AWS_CONSOLE_LOGOUT_FIRST"
 PROFILE_ENVS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")  # botocore's order: the first one set wins
@@ -188,9 +188,9 @@ def get_config_token(
     """
     instance = resolve_instances(start_url, sso_region, profile=profile).one()
     section = load_config().profile(profile) if profile else {}
-    account = account_id or _text(section, "sso_account_id")
-    role = role_name or _text(section, "sso_role_name")
-    region = region or _text(section, "region")
+    account = account_id or text_value(section, "sso_account_id")
+    role = role_name or text_value(section, "sso_role_name") or None
+    region = region or text_value(section, "region") or None
     token = federation.ConfigToken(
         sso_start_url=instance.start_url,
         sso_region=instance.region,
@@ -268,17 +268,9 @@ def _delivery(
         if ctx.get_parameter_source("logout_first") is ParameterSource.ENVIRONMENT:
             raise click.UsageError(f"{LOGOUT_ENV} is set, and logging out first needs the browser: add --open, or --no-logout-first")
         raise click.UsageError("--logout-first needs --open (it logs the browser out before opening the console)")
-    if open_ and need_browser and not (print_flag or copy_flag) and not _have_browser():
+    if open_ and need_browser and not (print_flag or copy_flag) and not browser_available():
         raise SsodeckError("no web browser found to open the console in; use --print to get the sign-in URL, or --copy")
     return Delivery(open_, bool(print_flag), copy_flag, logout_first)
-
-
-def _have_browser() -> bool:
-    try:
-        webbrowser.get()
-    except webbrowser.Error:
-        return False
-    return True
 
 
 def _usable_profile(ctx: click.Context, profile: str | None, config: AwsConfig) -> str | None:
@@ -288,7 +280,7 @@ def _usable_profile(ctx: click.Context, profile: str | None, config: AwsConfig) 
     if not profile or ctx.get_parameter_source("profile") is not ParameterSource.ENVIRONMENT:
         return profile
     section = config.profiles.get(profile)
-    if section is not None and (_text(section, "sso_session") or _text(section, "sso_start_url")):
+    if section is not None and (text_value(section, "sso_session") or text_value(section, "sso_start_url")):
         return profile
     source = next((name for name in PROFILE_ENVS if os.environ.get(name)), PROFILE_ENVS[1])
     note(f"note: ignoring {source}={profile}: it is not an Identity Center profile in {config.path}")
@@ -349,9 +341,4 @@ def _open(url: str, *, autoraise: bool = True) -> bool:
 
 def _describe(target: Target) -> str:
     return f"role {target.role_name} in account {target.account_id}"
-
-
-def _text(section: Any, key: str) -> str | None:
-    value = section.get(key) if isinstance(section, dict) else None
-    return value.strip() if isinstance(value, str) and value.strip() else None
 

@@ -16,7 +16,8 @@ from headless.credential_options import resolve_role
 @click.command("credential-process")
 @click.option("--profile", help="Take the instance, account and role from this profile.")
 @click.option("--sso-start-url", "--start-url", "start_url", metavar="URL", help="Start URL (env AWS_SSO_START_URL).")
-@click.option("--sso-region", "--region", "sso_region", metavar="REGION", help="Identity Center region (env AWS_SSO_REGION).")
+@click.option("--sso-region", "--region", "sso_region", metavar="REGION", help="Identity Center region (env AWS_SSO_REGION). --region is an alias here, as in aws-sso-util: "
+              "it names the Identity Center region, not the credentials' region as in other commands.")
 @click.option("--account-id", metavar="ID", help="Account (env AWS_SSO_ACCOUNT_ID).")
 @click.option("--role-name", metavar="ROLE", help="Role (env AWS_SSO_ROLE_NAME).")
 @click.option("--force-refresh", is_flag=True, help="Fetch new role credentials even if cached ones are still fresh.")

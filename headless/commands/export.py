@@ -14,6 +14,10 @@ from headless.credential_options import resolve_role, role_options
 def export(start_url, sso_region, account_id, role_name, region, profile, force_refresh, verbose, fmt) -> None:
     """Print a role's credentials as environment variables.
 
+    The shell formats first unset what would mix in another identity: AWS_PROFILE,
+    AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, AWS_CREDENTIAL_EXPIRATION, and AWS_REGION and
+    AWS_DEFAULT_REGION when no region is known. json and dotenv hold only what is set.
+
     \b
       eval "$(ssodeck export --profile dev)"                 # bash, zsh
       ssodeck export --profile dev -f fish | source          # fish

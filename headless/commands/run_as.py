@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 
@@ -42,4 +41,4 @@ def run_as(start_url, sso_region, account_id, role_name, region, profile, force_
             break
         except KeyboardInterrupt:  # the child got the same Ctrl-C; wait for it to finish
             continue
-    sys.exit(128 + signal.Signals(-code).value if code < 0 else code)
+    sys.exit(128 - code if code < 0 else code)  # killed by signal N: the shell's 128 + N
