@@ -128,3 +128,73 @@ def test_configure_profile_pickers(emu, aws_home, monkeypatch):
     section = text.split("[profile picked]")[1]
     assert f"sso_account_id = {target.account_id}" in section and f"sso_role_name = {roles[0]}" in section
     assert "region = ap-south-1" in section
+
+
+def test_configure_profile_in_a_terminal_asks_only_for_what_is_missing(aws_home, monkeypatch):
+    from app.services import roles as role_service
+    from headless.commands import configure as configure_module
+    from headless.group import cli
+
+    def no_listing(*args, **kwargs):
+        raise AssertionError("listed roles although account and role were given")
+
+    monkeypatch.setattr(configure_module, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(role_service, "get_listing", no_listing)
+    instance = ["-u", "https://d-1234567890.awsapps.com/start", "--sso-region", "eu-west-1"]
+    complete = CliRunner().invoke(cli, ["configure", "profile", "full", *instance, "-a", "111111111111", "-r", "Admin", "--region", "us-east-1"], input="")
+    assert complete.exit_code == 0, complete.output
+    assert "Default AWS region" not in complete.output and "region = us-east-1" in (aws_home / ".aws" / "config").read_text()
+    # only the region is missing: one prompt (defaulting to the instance's region), still no listing
+    region_only = CliRunner().invoke(cli, ["configure", "profile", "partial", *instance, "-a", "111111111111", "-r", "Admin"], input="\n")
+    assert region_only.exit_code == 0, region_only.output
+    assert region_only.output.count("Default AWS region") == 1
+    assert "region = eu-west-1" in (aws_home / ".aws" / "config").read_text().split("[profile partial]")[1]
+
+
+def test_configure_profile_with_a_new_sso_session(aws_home):
+    path = write_config(aws_home, "")
+    flags = ("-u", "https://d-1234567890.awsapps.com/start", "--sso-region", "eu-west-1", "--sso-session", "corp")
+    done = run_cli("configure", "profile", "dev", *flags, "-a", "111111111111", "-r", "Admin", "--region", "us-east-1", "--non-interactive")
+    assert done.returncode == 0, done.stderr
+    assert "Also writing [sso-session corp]" in done.stderr
+    text = path.read_text()
+    assert text.startswith("[sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\n")
+    assert "[profile dev]\nsso_session = corp\n" in text
+    again = run_cli("configure", "profile", "dev", "--sso-session", "corp", "--non-interactive")
+    assert again.returncode == 0 and "Also writing" not in again.stderr and path.read_text() == text
+
+
+def test_prune_never_trusts_a_cached_listing(emu, aws_home):
+    write_config(aws_home, USER_CONFIG)
+    _login(emu)
+    assert run_cli("configure", "populate", "--region", "us-east-1").returncode == 0
+    emu.reset_counters()
+    cached = run_cli("configure", "populate", "--region", "us-east-1")
+    assert cached.returncode == 0 and "(cached listing)" in cached.stderr and emu.counts()["ListAccounts"] == 0
+    pruned = run_cli("configure", "populate", "--region", "us-east-1", "--prune")
+    assert pruned.returncode == 0, pruned.stderr
+    assert "(cached listing)" not in pruned.stderr and emu.counts()["ListAccounts"] >= 1
+
+
+def test_naming_process_sample_runs_once_per_populate(emu, aws_home, tmp_path):
+    write_config(aws_home, "")
+    _login(emu)
+    log = tmp_path / "names.log"
+    script = f"import sys; open({str(log)!r}, 'a').write(' '.join(sys.argv[1:4]) + '\\n'); print(sys.argv[2] + '.' + sys.argv[3])"
+    done = run_cli("configure", "populate", "--region", "us-east-1", "--profile-name-process", f"{sys.executable} -c \"{script}\"")
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text().splitlines()
+    assert lines.count("foo bar baz") == 1 and len(lines) == 1 + _visible(emu)
+
+
+def test_bad_config_defaults_fail_before_any_network_call(emu, aws_home):
+    path = write_config(aws_home, USER_CONFIG)
+    for args in (
+        ("populate", "--region", "us-east-1", "-c", "region=eu-west-1"),
+        ("populate", "--region", "us-east-1", "-c", "output"),
+        ("profile", "x", "-a", "111111111111", "-r", "Admin", "--region", "us-east-1", "-c", "nonsense", "--non-interactive"),
+        ("profile", "x", "-a", "111111111111", "-r", "Admin", "--region", "us-east-1", "-c", "sso_role_name=Other", "--non-interactive"),
+    ):
+        done = run_cli("configure", *args)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and done.stderr.startswith("ssodeck: -c "), (args, done.stderr)
+    assert not emu.counts() and path.read_text() == USER_CONFIG

@@ -259,3 +259,41 @@ def test_indented_headers_are_located_like_configparser_does() -> None:
     text = "  [profile a]\nregion = 1\n[profile b]\n  region = 2\n    [not a header]\n"
     edit = plan(text, ProfilePlan("a", (("output", "json"),)), ProfilePlan("b", (("output", "text"),)), action="overwrite")
     assert edit.after == "  [profile a]\nregion = 1\noutput = json\n[profile b]\n  region = 2\n    [not a header]\noutput = text\n"
+
+
+def test_keep_moves_credential_process_to_ssodeck_but_never_adds_or_keeps_it_unasked() -> None:
+    text = "[profile a]\nregion = 1\ncredential_process = aws-sso-util credential-process --profile a\noutput = text\n"
+    ours = ProfilePlan("a", (("region", "1"), ("output", "json"), ("credential_process", "ssodeck credential-process --profile a")))
+    assert plan(text, ours, action="keep").after == text.replace("aws-sso-util", "ssodeck")  # output stays the user's
+    # --no-credential-process: the line goes; a profile without one and no line planned stays without
+    dropped = ProfilePlan("a", (("region", "1"),), drop_keys=("credential_process",))
+    assert plan(text, dropped, action="keep").after == "[profile a]\nregion = 1\noutput = text\n"
+    bare = "[profile a]\nregion = 1\n"
+    assert plan(bare, ProfilePlan("a", (("region", "1"),)), action="keep").after == bare
+
+
+def test_apply_waits_for_a_concurrent_writer_and_then_refuses_its_stale_plan(tmp_path: Path) -> None:
+    import threading
+
+    from app.services.locks import exclusive
+
+    config = tmp_path / "config"
+    config.write_text("[profile a]\nregion = 1\n")
+    edit = plan_sections(config, read_config_text(config), [ProfilePlan("a", (("region", "2"),))], [], "keep")
+    errors: list[Exception] = []
+
+    def apply() -> None:
+        try:
+            apply_edit(edit)
+        except ConfigError as error:
+            errors.append(error)
+
+    with exclusive(f"config:{config.resolve()}"):  # another populate is between its check and its replace
+        writer = threading.Thread(target=apply)
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive(), "apply_edit did not wait for the config lock"
+        config.write_text("[profile a]\nregion = 1\n[profile b]\nregion = 3\n")
+    writer.join(10)
+    assert len(errors) == 1 and "changed on disk" in str(errors[0])
+    assert config.read_text() == "[profile a]\nregion = 1\n[profile b]\nregion = 3\n"

@@ -148,7 +148,7 @@ def expected_section(plan: ProfilePlan, before: dict | None, action: str) -> dic
         action = "overwrite"  # sessions are never discarded
     result = dict(before)
     for key, value in planned.items():
-        if not (action == "keep" and key in before and not (key.startswith("sso_") or key == "region")):
+        if not (action == "keep" and key in before and not (key.startswith("sso_") or key in ("region", "credential_process"))):
             result[key] = value
     for key in plan.drop_keys:
         if key not in planned:

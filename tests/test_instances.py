@@ -6,7 +6,7 @@ import pytest
 
 from app.services.awsconfig import load_config
 from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
-from app.services.instances import resolve, specifier_from
+from app.services.instances import resolve, session_or_new, specifier_from
 from app.services.paths import sha1_hex
 from app.services.token_cache import registration_key, token_path
 from app.models import Instance
@@ -122,3 +122,35 @@ def test_role_credential_cache_key_matches_the_aws_cli():
 
     path = credential_path(Instance("https://x/start", "us-east-1", "my-sso"), "111111111111", "Admin")
     assert path.name == "4d591a7ab0da2e15379d89377621ae9cda619cc3.json"
+
+
+def test_not_found_and_ambiguous_messages_fit_every_command(aws_home):
+    write_config(aws_home, "")
+    with pytest.raises(InstanceNotFound) as missing:
+        _resolve(None, None).one()
+    write_config(aws_home, CONFIG)
+    with pytest.raises(AmbiguousInstance) as ambiguous:
+        _resolve(None, None).one()
+    for message in (str(missing.value), str(ambiguous.value)):
+        assert "START_URL REGION for login, --sso-start-url/--sso-region elsewhere" in message and "\n" not in message
+
+
+def test_session_or_new(aws_home):
+    write_config(aws_home, CONFIG)
+    config = load_config()
+    # an existing session is itself, whatever the other flags say
+    assert session_or_new(config, "corp", specifier_from("one", None, environ={})).one().start_url == "https://two.awsapps.com/start"
+    # a new name takes the instance the other flags or the environment name
+    new = session_or_new(config, "fresh", specifier_from("https://new.awsapps.com/start", "us-west-2", environ={})).one()
+    assert (new.start_url, new.region, new.session_name, new.registration_scopes) == ("https://new.awsapps.com/start", "us-west-2", "fresh", ("sso:account:access",))
+    env = {"AWS_DEFAULT_SSO_START_URL": "two"}
+    assert session_or_new(config, "fresh", specifier_from(None, None, environ=env)).one().start_url == "https://two.awsapps.com/start"
+    with pytest.raises(AmbiguousInstance):
+        session_or_new(config, "fresh", specifier_from(None, None, environ={})).one()
+    # flags that name another instance than the existing session are refused, not ignored
+    with pytest.raises(ConfigError, match=r"\[sso-session corp\] .* is for https://two.awsapps.com/start \(eu-west-1\), not https://one.awsapps.com/start \(eu-west-1\)"):
+        session_or_new(config, "corp", specifier_from("https://one.awsapps.com/start", None, environ={}))
+    with pytest.raises(ConfigError, match=r"not https://two.awsapps.com/start \(us-east-1\)"):
+        session_or_new(config, "corp", specifier_from(None, "us-east-1", environ={}))
+    env_url = specifier_from(None, None, environ={"AWS_DEFAULT_SSO_START_URL": "https://one.awsapps.com/start"})
+    assert session_or_new(config, "corp", env_url).one().session_name == "corp"  # the environment is only a default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from app.models import Instance, Role
 from app.services.config_editor import apply_edit, read_config_text
 from app.services.errors import ConfigError
-from app.services.populate import plan_populate, plan_profile, profile_values
+from app.services.populate import parse_defaults, plan_populate, plan_profile, profile_values
 from app.services.profile_names import NamingOptions
 
 URL = "https://d-1234567890.awsapps.com/start"
@@ -215,3 +216,61 @@ def test_switching_layout_moves_a_profile_wholly(tmp_path: Path) -> None:
     back = populate(session, roles=ROLES[:1], existing_action="keep").after
     profile = read_back(back, tmp_path)["profiles"]["Dev.AdministratorAccess"]
     assert profile["sso_start_url"] == URL and "sso_session" not in profile
+
+
+def test_plan_profile_plans_its_session_like_populate() -> None:
+    session = Instance(URL, "eu-west-1", "corp")
+    values = [("sso_session", "corp"), ("sso_account_id", "1"), ("sso_role_name", "Admin"), ("region", "eu-west-1")]
+    edit = plan_profile(Path("/cfg/config"), "", "dev", values, "keep", session=session)
+    assert edit.after == (
+        f"[sso-session corp]\nsso_start_url = {URL}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n"
+        "[profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = Admin\nregion = eu-west-1\n"
+    )
+    # an existing session keeps its scopes and stays as it is; one for another URL is refused
+    again = plan_profile(Path("/cfg/config"), edit.after, "dev", values, "keep", session=session)
+    assert not again.changed
+    other = edit.after.replace(URL, "https://other.awsapps.com/start")
+    with pytest.raises(ConfigError, match=r"\[sso-session corp\] in /cfg/config is for https://other.awsapps.com/start"):
+        plan_profile(Path("/cfg/config"), other, "dev", values, "keep", session=session)
+
+
+def test_populate_runs_no_sample_when_the_caller_validated(tmp_path: Path) -> None:
+    log = tmp_path / "calls"
+    script = f"{shlex.quote(sys.executable)} -c " + shlex.quote(
+        f"import sys; open({str(log)!r}, 'a').write(sys.argv[3] + '\\n'); print(sys.argv[2] + '-' + sys.argv[3])"
+    )
+    populate(roles=ROLES[:1], naming=NamingOptions(profile_name_process=script), naming_validated=True)
+    assert log.read_text().splitlines() == ["AdministratorAccess"]
+    populate(roles=ROLES[:1], naming=NamingOptions(profile_name_process=script))  # alone, it validates first
+    assert log.read_text().splitlines() == ["AdministratorAccess", "baz", "AdministratorAccess"]
+
+
+def test_populate_drop_keys_remove_credential_process_from_written_profiles() -> None:
+    seeded = populate(roles=ROLES[:1], credential_process="aws-sso-util credential-process").after
+    assert "credential_process = aws-sso-util" in seeded
+    migrated = populate(seeded, roles=ROLES[:1], credential_process="ssodeck credential-process").after
+    assert "credential_process = ssodeck credential-process --profile Dev.AdministratorAccess" in migrated
+    dropped = populate(migrated, roles=ROLES[:1], drop_keys=("credential_process",)).after
+    assert "credential_process" not in dropped
+
+
+@pytest.mark.parametrize(
+    ("pairs", "process", "message"),
+    [
+        (["output"], None, "-c 'output' is not KEY=VALUE"),
+        (["=json"], None, "-c '=json' is not KEY=VALUE"),
+        (["Region=x"], None, "-c region=... cannot be used: ssodeck sets region itself"),
+        (["sso_account_name=x"], None, "ssodeck sets sso_account_name itself"),
+        (["credential_process=x"], "ssodeck credential-process", "ssodeck sets credential_process itself"),
+        (["my key=x"], None, "-c 'my key'=... cannot be written as a key"),
+    ],
+)
+def test_defaults_are_checked_up_front(pairs: list[str], process: str | None, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_defaults(pairs, credential_process=process)
+
+
+def test_defaults_parse_to_lower_case_keys() -> None:
+    assert parse_defaults([" Output = json", "cli_pager=", "credential_process=mine"], credential_process=None) == {
+        "output": "json", "cli_pager": "", "credential_process": "mine",
+    }  # fmt: skip

@@ -176,3 +176,12 @@ def test_validation_runs_the_process_once_with_dummy_values(namer: tuple[str, Pa
 def test_failing_process_fails_validation(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"profile name process failed \(exit 1\)"):
         validate_naming(NamingOptions(profile_name_process=f"{shlex.quote(sys.executable)} -c 'raise SystemExit(1)'"))
+
+
+def test_validation_failures_name_the_sample_values(tmp_path: Path) -> None:
+    failing = NamingOptions(profile_name_process=f"{shlex.quote(sys.executable)} -c 'raise SystemExit(1)'")
+    with pytest.raises(ConfigError) as process:
+        validate_naming(failing)
+    assert str(process.value) == "profile name process failed (exit 1) while checking it with sample values (foo/bar/baz/us-east-1)"
+    with pytest.raises(ConfigError, match=r"unusable profile name '' for the sample values \(foo/bar/baz/us-east-1\)$"):
+        validate_naming(NamingOptions(components=("region",)))

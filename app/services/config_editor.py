@@ -24,6 +24,7 @@ from app.models import ProfilePlan
 from app.services.atomic import atomic_write
 from app.services.awsconfig import AwsConfig, parse_config_text
 from app.services.errors import ConfigError
+from app.services.locks import exclusive
 
 EXISTING_ACTIONS = ("keep", "overwrite", "discard")
 ChangeKind = Literal["add", "change", "remove", "unchanged"]
@@ -88,6 +89,11 @@ def read_config_text(path: Path) -> str:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
 
 
+def writable_key(key: str) -> bool:
+    """Whether ``key`` can be a key line that configparser reads back as the same key."""
+    return bool(_KEY.fullmatch(key))
+
+
 def section_header(kind: str, name: str) -> str:
     """The text between the brackets that botocore reads back as ``kind name``."""
     if not name or any(char in name for char in "\r\n\0"):
@@ -148,14 +154,20 @@ def plan_sections(
 
 
 def apply_edit(edit: ConfigEdit) -> None:
-    """Write the planned text atomically (mode 0600, one ``.bak``) unless the file moved on."""
+    """Write the planned text atomically (mode 0600, one ``.bak``) unless the file moved on.
+
+    The check and the replace happen under one cross-process lock per file, so of two
+    concurrent writers planned from the same text, the second is refused instead of
+    silently undoing the first.
+    """
     if not edit.changed:
         return
     target = edit.path.resolve() if edit.path.is_symlink() else edit.path
-    current = read_config_text(target) if target.exists() else None
-    if current != edit.before and not (current is None and edit.before == ""):
-        raise ConfigError(f"{edit.path} changed on disk since it was read; nothing was written (run the command again)")
-    atomic_write(target, edit.after, mode=0o600, backup=True)
+    with exclusive(f"config:{target.resolve()}"):
+        current = read_config_text(target) if target.exists() else None
+        if current != edit.before and not (current is None and edit.before == ""):
+            raise ConfigError(f"{edit.path} changed on disk since it was read; nothing was written (run the command again)")
+        atomic_write(target, edit.after, mode=0o600, backup=True)
 
 
 def _plan_upsert(plan: ProfilePlan, current: dict[str, object] | None, action: str) -> _SectionEdit:
@@ -163,7 +175,7 @@ def _plan_upsert(plan: ProfilePlan, current: dict[str, object] | None, action: s
     values: dict[str, str] = {}
     for key, value in plan.values:
         key = key.strip().lower()
-        if not _KEY.fullmatch(key) or key in values:
+        if not writable_key(key) or key in values:
             raise ConfigError(f"[{plan.section}]: {key!r} cannot be written as a key (empty, repeated or with = : [ ])")
         if any(char in value for char in "\r\n"):
             raise ConfigError(f"[{plan.section}]: the value of {key} cannot span lines")
@@ -182,7 +194,9 @@ def _plan_upsert(plan: ProfilePlan, current: dict[str, object] | None, action: s
 
 
 def _always_updated(key: str) -> bool:
-    return key.startswith("sso_") or key == "region"
+    """Keys that follow ssodeck even in keep mode: the sign-in and the command that uses it
+    (so an ``aws-sso-util credential-process`` line moves to ssodeck's)."""
+    return key.startswith("sso_") or key in ("region", "credential_process")
 
 
 def _identity(section: str) -> str | None:

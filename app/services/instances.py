@@ -8,6 +8,7 @@ instance because botocore keys its token cache by the session name.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,12 @@ from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
 from app.services.patterns import compile_patterns
 
 GENERIC_ENV = ("AWS_DEFAULT_SSO_START_URL", "AWS_DEFAULT_SSO_REGION")
+SESSION_SCOPES = ("sso:account:access",)  # what a new [sso-session] registers for
+# Commands differ in how they take the instance: login has positional arguments, the rest flags.
+_NAME_IT = (
+    "give the start URL and region (START_URL REGION for login, --sso-start-url/--sso-region elsewhere), "
+    "--profile or --sso-session"
+)
 
 # Command-specific variables, checked before the generic pair. The login names include the
 # spelling aws-sso-util documents as well as the one its code reads.
@@ -80,16 +87,12 @@ class Resolution:
         if not self.instances:
             if self.specifier.empty:
                 raise InstanceNotFound(
-                    "no Identity Center instance found: pass START_URL REGION, --profile or --sso-session, "
-                    "set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION, or add an [sso-session] to "
-                    "your AWS config"
+                    f"no Identity Center instance found: {_NAME_IT}, set AWS_DEFAULT_SSO_START_URL and "
+                    "AWS_DEFAULT_SSO_REGION, or add an [sso-session] to your AWS config"
                 )
             raise InstanceNotFound(f"no Identity Center instance matches {self.specifier.describe()} (known: {known})")
         names = ", ".join(i.label() for i in self.instances)
-        raise AmbiguousInstance(
-            f"found {len(self.instances)} Identity Center instances ({names}); pick one with START_URL REGION, "
-            "--sso-session or --profile, or use --all"
-        )
+        raise AmbiguousInstance(f"found {len(self.instances)} Identity Center instances ({names}); to pick one, {_NAME_IT} (login also takes --all)")
 
 
 def specifier_from(
@@ -137,6 +140,31 @@ def profile_instance(config: AwsConfig, name: str) -> Instance:
     if session_name:
         return session_instance(config, session_name)
     return Instance(url, region, None, source=f"profile {name} in {config.path}")
+
+
+def session_or_new(config: AwsConfig, name: str, specifier: Specifier) -> Resolution:
+    """The instance of ``[sso-session NAME]``; a name the config lacks is a new session.
+
+    A new session takes its start URL and region from ``specifier`` (the flags and
+    environment, without the session name), and is written by the caller's plan. An existing
+    one is used as it is, so a start URL or region given on the command line must agree.
+    """
+    if name in config.sso_sessions:
+        session = session_instance(config, name)
+        url = specifier.start_url if specifier.url_source == "command line" and (specifier.start_url or "").startswith("http") else None
+        region = specifier.region if specifier.region_source == "command line" else None
+        if (url and url != session.start_url) or (region and region != session.region):
+            raise ConfigError(
+                f"[sso-session {name}] in {config.path} is for {session.start_url} ({session.region}), "
+                f"not {url or session.start_url} ({region or session.region}); choose another --sso-session name"
+            )
+        return Resolution(specifier, (session,), ())
+    base = resolve(config, dataclasses.replace(specifier, sso_session=None))
+    if len(base.instances) != 1:
+        return base
+    url, region = base.instances[0].start_url, base.instances[0].region
+    new = Instance(url, region, name, source=f"new [sso-session {name}]", registration_scopes=SESSION_SCOPES)
+    return dataclasses.replace(base, instances=(new,))
 
 
 def config_instances(config: AwsConfig) -> tuple[list[Instance], list[str]]:

@@ -15,12 +15,44 @@ from pathlib import Path
 
 from app.models import Instance, ProfilePlan, Role
 from app.services.awsconfig import parse_config_text
-from app.services.config_editor import ConfigEdit, plan_sections
+from app.services.config_editor import ConfigEdit, plan_sections, writable_key
 from app.services.errors import ConfigError
+from app.services.instances import SESSION_SCOPES
 from app.services.profile_names import NamingOptions, profile_name, validate_naming
 
-REGISTRATION_SCOPES = "sso:account:access"
+REGISTRATION_SCOPES = ",".join(SESSION_SCOPES)
+# Keys ssodeck writes into a profile itself, so ``-c`` may not set them (whatever the layout).
+SSODECK_KEYS = frozenset(
+    {"sso_session", "sso_start_url", "sso_region", "sso_account_name", "sso_account_id", "sso_role_name", "region", "sso_auto_populated"}
+)
 _PROCESS_WORKERS = 8  # naming processes run at once; bounded, like every pool here
+
+
+def parse_defaults(pairs: Iterable[str], *, credential_process: str | None) -> dict[str, str]:
+    """``-c KEY=VALUE`` flags as profile keys (lower-cased), checked here so a bad one fails
+    before any sign-in or listing rather than after."""
+    defaults: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"-c {pair!r} is not KEY=VALUE")
+        defaults[key.strip().lower()] = value.strip()
+    check_defaults(defaults, credential_process=credential_process)
+    return defaults
+
+
+def check_defaults(defaults: dict[str, str], *, credential_process: str | None) -> None:
+    """Refuse keys ssodeck sets itself (``credential_process`` only when it writes one) and
+    keys or values an AWS config file cannot hold."""
+    reserved = SSODECK_KEYS | ({"credential_process"} if credential_process else set())
+    for key, value in defaults.items():
+        key = key.strip().lower()
+        if key in reserved:
+            raise ConfigError(f"-c {key}=... cannot be used: ssodeck sets {key} itself")
+        if not writable_key(key):
+            raise ConfigError(f"-c {key!r}=... cannot be written as a key (empty, or with spaces, = : [ ] # ;)")
+        if any(char in value for char in "\r\n"):
+            raise ConfigError(f"-c {key}=...: the value cannot span lines")
 
 
 def profile_values(
@@ -50,12 +82,8 @@ def profile_values(
     values += [("sso_account_id", account_id), ("sso_role_name", role_name)]
     if region:
         values.append(("region", region))
-    reserved = {key for key, _ in values} | {"sso_auto_populated"} | ({"credential_process"} if credential_process else set())
-    for key, value in defaults.items():
-        key = key.strip().lower()
-        if key in reserved:
-            raise ConfigError(f"-c {key}=... cannot be used: ssodeck sets {key} itself")
-        values.append((key, value))
+    check_defaults(defaults, credential_process=credential_process)
+    values += [(key.strip().lower(), value) for key, value in defaults.items()]
     if credential_process:
         values.append(("credential_process", f"{credential_process} --profile {shlex.quote(name)}"))
     if auto_populated:
@@ -76,13 +104,22 @@ def plan_populate(
     credential_process: str | None,
     sso_session: str | None,
     prune: bool,
+    drop_keys: Iterable[str] = (),
+    naming_validated: bool = False,
 ) -> ConfigEdit:
-    """One profile per role and region, sorted by name, plus the sso-session section if used."""
+    """One profile per role and region, sorted by name, plus the sso-session section if used.
+
+    ``drop_keys`` go from every written profile (``credential_process`` for
+    ``--no-credential-process``). ``naming_validated`` says the caller already ran
+    ``validate_naming`` (before its network calls), so a naming process is not run twice.
+    """
     if not regions:
         raise ConfigError("populate needs at least one region (--region)")
     if sso_session:
         instance = dataclasses.replace(instance, session_name=sso_session)
-    validate_naming(naming, instance)
+    if not naming_validated:
+        validate_naming(naming, instance)
+    drop_keys = tuple(drop_keys)
     parsed = parse_config_text(config_text, Path(config_path))
     combos = [(role, index, region) for role in roles for index, region in enumerate(regions)]
     names = _names(naming, combos, instance, len(regions))
@@ -101,7 +138,7 @@ def plan_populate(
             name=name, sso_session=sso_session, defaults=defaults, credential_process=credential_process,
         )  # fmt: skip
         origin = {"account_id": role.account_id, "account_name": role.account_name, "role_name": role.role_name, "region": region}
-        upserts.append(ProfilePlan(name, tuple(values), drop_keys=_other_layout(values), **origin))
+        upserts.append(ProfilePlan(name, tuple(values), drop_keys=drop_keys + _other_layout(values), **origin))
     removals = []
     if prune:
         removals = [
@@ -120,12 +157,23 @@ def plan_profile(
     existing_action: str,
     *,
     drop_keys: Iterable[str] = (),
+    session: Instance | None = None,
 ) -> ConfigEdit:
     """``configure profile``: one section. ``drop_keys`` go whatever the action (e.g.
     ``credential_process`` for ``--no-credential-process``), and so do the keys of the other
-    layout (``sso_session`` when writing ``sso_start_url``, and the reverse)."""
-    plan = ProfilePlan(name, tuple(values), drop_keys=tuple(drop_keys) + _other_layout(values))
-    return plan_sections(Path(config_path), config_text, [plan], [], existing_action)
+    layout (``sso_session`` when writing ``sso_start_url``, and the reverse).
+
+    ``session`` (an instance with a session name) also plans its ``[sso-session]`` section,
+    as populate does: added when new, kept up to date when it exists for the same URL.
+    """
+    parsed = parse_config_text(config_text, Path(config_path))
+    upserts = []
+    if session is not None:
+        if not session.session_name:
+            raise ValueError("plan_profile(session=...) needs an instance with a session name")
+        upserts.append(_session_plan(config_path, parsed.sso_sessions.get(session.session_name), session, session.session_name))
+    upserts.append(ProfilePlan(name, tuple(values), drop_keys=tuple(drop_keys) + _other_layout(values)))
+    return plan_sections(Path(config_path), config_text, upserts, [], existing_action, parsed=parsed)
 
 
 def _other_layout(values: list[tuple[str, str]]) -> tuple[str, ...]:

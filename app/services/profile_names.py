@@ -38,6 +38,9 @@ _DIRECTIONS = {
 # -._ (spaces, brackets, quotes, slashes, colons, commas...) becomes one "-".
 _UNSAFE_RUN = re.compile(r"[^\w\-.]+")
 _PROCESS_TIMEOUT = 30.0
+# validate_naming's dummy values, as aws-sso-util uses them: account name, ID, role, region
+_SAMPLE = {"account_name": "foo", "account_id": "bar", "role_name": "baz", "region": "us-east-1"}
+_SAMPLE_VALUES = "sample values (foo/bar/baz/us-east-1)"
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,9 @@ def validate_naming(options: NamingOptions, instance: Instance | None = None) ->
         raise ConfigError("--separator cannot contain a line break")
     if options.profile_name_process is not None:
         _process_argv(options.profile_name_process)
-    dummy = {"account_id": "bar", "account_name": "foo", "role_name": "baz", "instance": instance}
-    profile_name(options, region="us-east-1", region_index=0, num_regions=1, **dummy)
+    _name(options, **_SAMPLE, region_index=0, num_regions=1, instance=instance, sample=True)
     if options.profile_name_process is None:
-        profile_name(options, region="us-east-1", region_index=1, num_regions=2, **dummy)
+        _name(options, **_SAMPLE, region_index=1, num_regions=2, instance=instance, sample=True)
 
 
 def profile_name(
@@ -108,21 +110,39 @@ def profile_name(
     instance: Instance | None = None,
 ) -> str | None:
     """The profile name for one (account, role, region), or None when it is to be skipped."""
+    return _name(
+        options, account_id=account_id, account_name=account_name, role_name=role_name, region=region,
+        region_index=region_index, num_regions=num_regions, instance=instance, sample=False,
+    )  # fmt: skip
+
+
+def _name(
+    options: NamingOptions,
+    *,
+    account_id: str,
+    account_name: str,
+    role_name: str,
+    region: str,
+    region_index: int,
+    num_regions: int,
+    instance: Instance | None,
+    sample: bool,
+) -> str | None:
+    """``profile_name``; ``sample`` says these are validate_naming's values, so errors say so."""
     account_name = account_name or account_id
     if options.safe_account_names:
         account_name = safe_account_name(account_name) or account_id
     if options.profile_name_process is not None:
         args = [account_name, account_id, role_name, region, short_region(region), str(region_index), str(num_regions)]
-        name = _run_process(options.profile_name_process, args, instance)
+        where = f"while checking it with {_SAMPLE_VALUES}" if sample else f"for account {account_id} role {role_name}"
+        name = _run_process(options.profile_name_process, args, instance, where)
     else:
         name = _format(options, account_id, account_name, role_name, region, region_index)
     if name == SKIP:
         return None
     if not name.strip() or any(char in name for char in "\r\n\0"):
-        raise ConfigError(
-            f"the naming options give the unusable profile name {name!r} "
-            f"for account {account_id} ({account_name}) role {role_name} in {region}"
-        )
+        where = f"for the {_SAMPLE_VALUES}" if sample else f"for account {account_id} ({account_name}) role {role_name} in {region}"
+        raise ConfigError(f"the naming options give the unusable profile name {name!r} {where}")
     return name
 
 
@@ -168,8 +188,8 @@ def _process_argv(command: str) -> list[str]:
     return argv
 
 
-def _run_process(command: str, args: list[str], instance: Instance | None) -> str:
-    """Run the user's naming command directly (no shell), once per name."""
+def _run_process(command: str, args: list[str], instance: Instance | None, where: str) -> str:
+    """Run the user's naming command directly (no shell), once per name; ``where`` ends its errors."""
     env = dict(os.environ)
     for key in ("SSODECK_START_URL", "SSODECK_SSO_REGION", "SSODECK_SSO_SESSION"):
         env.pop(key, None)
@@ -186,11 +206,8 @@ def _run_process(command: str, args: list[str], instance: Instance | None) -> st
     except PermissionError:
         raise ConfigError(f"--profile-name-process: command {argv[0]!r} is not executable") from None
     except subprocess.TimeoutExpired:
-        raise ConfigError(f"--profile-name-process did not finish within {_PROCESS_TIMEOUT:.0f} s for {' '.join(args[:3])}") from None
+        raise ConfigError(f"--profile-name-process did not finish within {_PROCESS_TIMEOUT:.0f} s {where}") from None
     if result.returncode != 0:
         detail = result.stderr.strip().splitlines()[-1:] or [""]
-        raise ConfigError(
-            f"profile name process failed (exit {result.returncode}) for account {args[1]} role {args[2]}"
-            + (f": {detail[0]}" if detail[0] else "")
-        )
+        raise ConfigError(f"profile name process failed (exit {result.returncode}) {where}" + (f": {detail[0]}" if detail[0] else ""))
     return result.stdout.strip()

@@ -12,9 +12,9 @@ from app.services import roles as role_service
 from app.services.awsconfig import load_config, text_value
 from app.services.config_editor import EXISTING_ACTIONS, ConfigEdit, apply_edit, read_config_text
 from app.services.errors import ConfigError
-from app.services.instances import profile_instance, session_instance
+from app.services.instances import profile_instance, session_or_new, specifier_from
 from app.services.paths import aws_config_file
-from app.services.populate import plan_populate, plan_profile, profile_values
+from app.services.populate import parse_defaults, plan_populate, plan_profile, profile_values
 from app.services.profile_names import CASES, NamingOptions, validate_naming
 from app.services.ratelimit import limiter_for
 from app.services.targets import format_account_id
@@ -34,25 +34,14 @@ def _credential_process(enabled: bool | None) -> str | None:
     return (os.environ.get("AWS_SSO_CREDENTIAL_PROCESS_NAME") or DEFAULT_PROCESS) if enabled else None
 
 
-def _defaults(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--config-default")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _instance(start_url: str | None, sso_region: str | None, sso_session: str | None) -> Instance:
     """The instance to list from; a new ``--sso-session`` name takes its URL from the other flags."""
-    if sso_session:
-        config = load_config()
-        if sso_session in config.sso_sessions:
-            return session_instance(config, sso_session)
-        base = resolve_instances(start_url, sso_region, command="configure").one()
-        return Instance(base.start_url, base.region, sso_session, source=f"new [sso-session {sso_session}]", registration_scopes=("sso:account:access",))
-    return resolve_instances(start_url, sso_region, command="configure").one()
+    if not sso_session:
+        return resolve_instances(start_url, sso_region, command="configure").one()
+    resolution = session_or_new(load_config(), sso_session, specifier_from(start_url, sso_region, command="configure"))
+    for warning in resolution.warnings:
+        note(f"warning: {warning}")
+    return resolution.one()
 
 
 def _finish(edit: ConfigEdit, dry_run: bool) -> None:
@@ -99,6 +88,10 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
     Missing values come from the existing profile, then (interactively) from pickers
     that list the accounts and roles you can reach. --non-interactive fails instead.
     """
+    process = _credential_process(credential_process)
+    defaults = parse_defaults(config_defaults, credential_process=process)
+    if output_format:
+        defaults["output"] = output_format
     config = load_config()
     existing = config.profiles.get(profile_name, {})
     if not (start_url or sso_region or sso_session) and existing:
@@ -108,44 +101,29 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
             instance = _instance(start_url, sso_region, sso_session)
     else:
         instance = _instance(start_url, sso_region, sso_session)
-    sso_session = sso_session or instance.session_name
     account_id = format_account_id(account_id) if account_id else text_value(existing, "sso_account_id") or None
     role_name = role_name or text_value(existing, "sso_role_name") or None
     region = region or text_value(existing, "region") or os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
-    can_ask = interactive and stdin_is_terminal()
-    if not can_ask:
-        missing = [flag for flag, value in (("--account-id", account_id), ("--role-name", role_name), ("--region", region)) if not value]
-        if missing:
-            raise click.UsageError(f"missing {', '.join(missing)} (run in a terminal without --non-interactive to pick them)")
-    else:
+    missing = [flag for flag, value in (("--account-id", account_id), ("--role-name", role_name), ("--region", region)) if not value]
+    if missing and not (interactive and stdin_is_terminal()):
+        raise click.UsageError(f"missing {', '.join(missing)} (run in a terminal without --non-interactive to pick them)")
+    if not (account_id and role_name):  # only what is missing is listed and picked: a complete profile never prompts
         account_id, role_name = _pick_role(instance, account_id, role_name, force_refresh)
-        region = click.prompt("Default AWS region for this profile", default=region or instance.region, err=True).strip()
-    defaults = _defaults(config_defaults)
-    if output_format:
-        defaults["output"] = output_format
+    if not region:
+        region = click.prompt("Default AWS region for this profile", default=instance.region, err=True).strip()
     listing = role_service.load_cached(instance)
     names = {a.account_id: a.name for a in listing.accounts} if listing else {}
     values = profile_values(
-        instance, account_id, names.get(account_id, account_id), role_name, region, name=profile_name, sso_session=sso_session,
-        defaults=defaults, credential_process=_credential_process(credential_process), auto_populated=False,
-    )
+        instance, account_id, names.get(account_id, account_id), role_name, region, name=profile_name,
+        sso_session=instance.session_name, defaults=defaults, credential_process=process, auto_populated=False,
+    )  # fmt: skip
     path = aws_config_file()
     drop = ("credential_process",) if credential_process is False else ()
-    edit = plan_profile(path, read_config_text(path), profile_name, values, existing_config_action, drop_keys=drop)
-    if sso_session and sso_session not in config.sso_sessions:
-        note(f"Also writing [sso-session {sso_session}] for {instance.start_url}")
-        edit = _with_session(edit, instance, sso_session, existing_config_action)
+    session = instance if instance.session_name else None
+    edit = plan_profile(path, read_config_text(path), profile_name, values, existing_config_action, drop_keys=drop, session=session)
+    if session and any(c.kind == "add" and c.section == f"sso-session {session.session_name}" for c in edit.changes):
+        note(f"Also writing [sso-session {session.session_name}] for {session.start_url}")
     _finish(edit, dry_run)
-
-
-def _with_session(edit: ConfigEdit, instance: Instance, name: str, action: str) -> ConfigEdit:
-    from app.models import ProfilePlan
-    from app.services.config_editor import plan_sections
-    from app.services.populate import REGISTRATION_SCOPES
-
-    session = ProfilePlan(name, (("sso_start_url", instance.start_url), ("sso_region", instance.region), ("sso_registration_scopes", REGISTRATION_SCOPES)), kind="sso-session")
-    combined = plan_sections(edit.path, edit.after, [session], [], action)
-    return ConfigEdit(edit.path, edit.before, combined.after, edit.changes + combined.changes)
 
 
 def _pick_role(instance: Instance, account_id: str | None, role_name: str | None, force_refresh: bool) -> tuple[str, str]:
@@ -207,18 +185,20 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
         profile_name_process=profile_name_process,
         safe_account_names=safe_account_names,
     )
-    defaults = _defaults(config_defaults)
+    process = _credential_process(credential_process)
+    defaults = parse_defaults(config_defaults, credential_process=process)
     instance = _instance(start_url, sso_region, sso_session)
-    validate_naming(naming, instance)
+    validate_naming(naming, instance)  # before any network call; plan_populate is told it was done
     path = aws_config_file()
     before = read_config_text(path)
     load_config(path)  # a malformed file stops us here, before any network call
     limiter_for(instance.start_url, max_rps)
-    listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh), refresh=refresh or force_refresh)
+    # pruning decides what is gone from the listing, so it never trusts a cached one
+    listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh), refresh=refresh or force_refresh or prune)
     note(f"{len(listing.roles)} roles in {len(listing.accounts)} accounts" + (" (cached listing)" if listing.from_cache else ""))
     edit = plan_populate(
         path, before, listing.roles, instance=instance, regions=regions, naming=naming, defaults=defaults,
-        existing_action=existing_config_action, credential_process=_credential_process(credential_process),
-        sso_session=instance.session_name, prune=prune,
-    )
+        existing_action=existing_config_action, credential_process=process, sso_session=instance.session_name,
+        prune=prune, drop_keys=("credential_process",) if credential_process is False else (), naming_validated=True,
+    )  # fmt: skip
     _finish(edit, dry_run)
