@@ -1,7 +1,7 @@
 """Frozen value objects shared by the services, the emulator and every face.
 
 Times are always timezone-aware UTC datetimes; the only place they become strings is
-the file and wire formats (see app.services.timefmt).
+the file and wire formats (see app.timefmt).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from app.services.timefmt import REFRESH_SECONDS
+from app.timefmt import REFRESH_SECONDS
 
 REFRESH_WINDOW = timedelta(seconds=REFRESH_SECONDS)
 

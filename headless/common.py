@@ -13,7 +13,7 @@ from app.services.auth import get_token
 from app.services.awsconfig import load_config
 from app.services.instances import Resolution, resolve, specifier_from
 from app.services.oidc import DevicePrompt
-from app.services.timefmt import local_display
+from app.timefmt import local_display
 
 
 def note(message: str) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.timefmt import from_z, is_z, to_z, z_in
+from app.timefmt import from_z, is_z, to_z, z_in
 
 moments = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(9998, 1, 1), timezones=st.just(timezone.utc))
 

@@ -12,7 +12,7 @@ import json
 import os
 
 from app.services.paths import cli_cache_dir, cli_cache_name, sha1_hex
-from app.services.timefmt import REFRESH_SECONDS, from_z, is_z, to_z, z_in
+from app.timefmt import REFRESH_SECONDS, from_z, is_z, to_z, z_in
 
 # Imported for type checkers only: the credential-process fast path loads this module and
 # must not pay for typing, pathlib or the dataclasses in app.models.

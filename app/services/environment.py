@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Mapping
 
 from app.models import RoleCredentials
-from app.services.timefmt import to_z
+from app.timefmt import to_z
 
 CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_CREDENTIALS_EXPIRATION")
 REGION_NAMES = ("AWS_REGION", "AWS_DEFAULT_REGION")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.services.timefmt import from_z, is_z, to_z
+from app.timefmt import from_z, is_z, to_z
 
 TYPE_CHECKING = False  # see credential_cache: the fast path avoids typing and app.models
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from app.models import Account, Instance, Role, Token, utcnow
 from app.services import portal
 from app.services.atomic import atomic_write
 from app.services.paths import sha1_hex, ssodeck_cache_dir
-from app.services.timefmt import from_z, to_z
+from app.timefmt import from_z, to_z
 
 DEFAULT_MAX_AGE = timedelta(hours=1)
 MAX_WORKERS = 24

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.models import ClientRegistration, Instance, Token
 from app.services.atomic import atomic_write
 from app.services.paths import sha1_hex, sso_cache_dir
-from app.services.timefmt import from_z, to_z
+from app.timefmt import from_z, to_z
 
 
 class TokenFileError(Exception):

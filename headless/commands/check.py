@@ -13,7 +13,7 @@ from app.models import Instance
 from app.services import check as checks
 from app.services.auth import get_token, login_hint
 from app.services.instances import Resolution
-from app.services.timefmt import local_display
+from app.timefmt import local_display
 from headless.common import TerminalLoginUI, resolve_instances
 
 

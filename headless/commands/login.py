@@ -6,7 +6,7 @@ import click
 
 from app.services.auth import get_token
 from app.services.errors import ConfigError, InstanceNotFound
-from app.services.timefmt import local_display
+from app.timefmt import local_display
 from headless.common import TerminalLoginUI, env_flag, note, resolve_instances
 
 
