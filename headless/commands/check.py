@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
+from typing import NoReturn
 from importlib.metadata import PackageNotFoundError, version
 
 import click
 
 from app import __version__
-from app.models import Instance
+from app.models import Instance, Token
 from app.services import check as checks
 from app.services.auth import get_token, login_hint
 from app.services.instances import Resolution
@@ -27,7 +28,7 @@ class Report:
         if not self.quiet:
             click.echo(text)
 
-    def finish(self, code: int, text: str = "") -> None:
+    def finish(self, code: int, text: str = "") -> NoReturn:
         if text:
             self.line(text)
         sys.exit(code)
@@ -134,7 +135,6 @@ def _one_instance(resolution: Resolution, report: Report) -> Instance:
     names = ", ".join(i.label() for i in resolution.instances)
     prefix = "with no specifier" if spec.empty else f"matching specifier {spec.describe()}"
     report.finish(checks.AMBIGUOUS, f"Found {len(resolution.instances)} Identity Center instances {prefix}: {names}")
-    raise AssertionError("unreachable")
 
 
 def _describe_instance(report: Report, resolution: Resolution, instance: Instance, details: bool) -> None:
@@ -149,7 +149,7 @@ def _describe_instance(report: Report, resolution: Resolution, instance: Instanc
         report.line(f"Token cache is keyed by sso-session {instance.session_name}")
 
 
-def _check_access(report: Report, instance: Instance, token, account: str | None, role: str | None) -> None:
+def _check_access(report: Report, instance: Instance, token: Token, account: str | None, role: str | None) -> NoReturn:
     result = checks.check_access(instance, token, account, role)
     if result.code == checks.ACCOUNT_MISSING:
         report.finish(result.code, f"Account {result.account_label} is not accessible (not assigned, or no roles)")
