@@ -71,6 +71,9 @@ class TerminalLoginUI:
             f"Waiting until {local_display(prompt.expires_at)} for approval..."
         )
 
+    def show_waiting(self, message: str) -> None:
+        note(f"{message[0].upper()}{message[1:]}...")
+
     def open_authorize_url(self, url: str) -> None:
         opened = self._open(url)
         lead = "Your browser has been opened to sign in; if it did not open, visit:" if opened else "To sign in, open this URL in a browser on this machine:"

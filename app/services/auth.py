@@ -13,9 +13,12 @@ import shlex
 from dataclasses import dataclass
 
 from app.models import Instance, Token
-from app.services import oidc, token_cache
+from app.services import locks, oidc, token_cache
 from app.services.errors import LoginRequired, ServiceError
 from app.services.locks import exclusive
+
+
+REFRESH_BACKOFF = 60.0  # seconds: after a failed refresh, others keep the old token that long
 
 
 @dataclass(frozen=True)
@@ -38,45 +41,73 @@ def get_token(
     *,
     ui: oidc.LoginUI | None = None,
     force_login: bool = False,
+    renew: bool = False,
     use_device_code: bool | None = None,
     options: oidc.FlowOptions | None = None,
     profile: str | None = None,
 ) -> TokenResult:
     """A token with more than 15 minutes left when possible.
 
-    Without a ``ui`` no sign-in is started and nothing waits for one: a still-valid token
-    inside the refresh window is returned as is, otherwise LoginRequired names the command.
+    A token inside the refresh window that cannot be refreshed right now (another process is
+    refreshing it, or a refresh just failed) is still returned while it is valid, as botocore
+    does, unless ``renew`` (``ssodeck login``) asks for a new session. Without a ``ui`` no
+    sign-in is started and nothing waits for one: LoginRequired names the command instead.
     """
     if not force_login:
-        found = _cached_or_refreshed(instance)
+        found = _cached_or_refreshed(instance, wait=renew)
         if found is not None:
             return found
-    if ui is None:
         token = token_cache.load_token(instance)
-        if token and not token.expired() and not force_login:
+        if token is not None and not token.expired() and (ui is None or not renew):
             return TokenResult(token, "cached")
-        state = "has expired" if token else "has no cached token"
+    if ui is None:
+        state = "has expired" if token_cache.load_token(instance) else "has no cached token"
         raise LoginRequired(f"your Identity Center session for {instance.label()} {state}; run `{login_hint(instance, profile)}`")
-    # One interactive sign-in at a time per token file; whoever waited reuses its result.
+    seen = token_cache.load_token(instance)
+    with exclusive(token_cache.signin_lock_name(instance), wait=False) as held:
+        if held:
+            return _sign_in_once(instance, ui, force_login, seen, use_device_code, options)
+    waiting = getattr(ui, "show_waiting", None)
+    if waiting is not None:
+        waiting("another process is signing in to this instance; waiting for it")
     with exclusive(token_cache.signin_lock_name(instance)):
+        return _sign_in_once(instance, ui, force_login, seen, use_device_code, options)
+
+
+def _sign_in_once(
+    instance: Instance, ui: oidc.LoginUI, force_login: bool, seen: Token | None, use_device_code: bool | None, options: oidc.FlowOptions | None
+) -> TokenResult:
+    """Sign in while holding the sign-in lock, unless a sign-in that finished while we waited
+    already left a fresh token (for a forced sign-in: a different token than we started with)."""
+    token = token_cache.load_token(instance)
+    if token is not None and token.fresh():
         if not force_login:
-            found = _cached_or_refreshed(instance)
-            if found is not None:
-                return found
-        token = sign_in(instance, ui, use_device_code=use_device_code, options=options)
-        with exclusive(token_cache.lock_name(instance)):
-            token_cache.save_token(instance, token)
-        return TokenResult(token, "login")
+            return TokenResult(token, "cached")
+        if seen is None or token.access_token != seen.access_token:
+            return TokenResult(token, "login")
+    token = sign_in(instance, ui, use_device_code=use_device_code, options=options)
+    with exclusive(token_cache.lock_name(instance)):
+        token_cache.save_token(instance, token)
+    return TokenResult(token, "login")
 
 
-def _cached_or_refreshed(instance: Instance) -> TokenResult | None:
-    """A fresh token from the cache, or one refreshed under the token lock; None otherwise."""
+def _cached_or_refreshed(instance: Instance, *, wait: bool) -> TokenResult | None:
+    """A fresh token from the cache, or one refreshed under the token lock; None otherwise.
+
+    Only an expired token (or ``wait``) makes a caller queue behind another process's
+    refresh; and after a refresh fails, others do not retry it for a minute.
+    """
     token = token_cache.load_token(instance)
     if token is not None and token.fresh():
         return TokenResult(token, "cached")
     if token is None or not token.refreshable():
         return None
-    with exclusive(token_cache.lock_name(instance)):
+    failure = f"refresh-failed:{token_cache.token_path(instance)}"
+    if locks.marked_within(failure, REFRESH_BACKOFF) and not token.expired():
+        return None
+    with exclusive(token_cache.lock_name(instance), wait=wait or token.expired()) as held:
+        if not held:
+            return None  # another process is refreshing; the caller uses the valid token
         token = token_cache.load_token(instance)  # another process may have refreshed meanwhile
         if token is None:
             return None
@@ -87,6 +118,7 @@ def _cached_or_refreshed(instance: Instance) -> TokenResult | None:
         try:
             refreshed = oidc.refresh(instance, token)
         except (LoginRequired, ServiceError):
+            locks.mark(failure)
             return None  # the caller falls back to the old token or to signing in
         token_cache.save_token(instance, refreshed)
         return TokenResult(refreshed, "refreshed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,9 +13,15 @@ from app.services.paths import sha1_hex, ssodeck_cache_dir
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _lock(fd: int) -> None:
+    def _lock(fd: int, wait: bool = True) -> bool:
         os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
+        except OSError:
+            if wait:
+                raise
+            return False
+        return True
 
     def _unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
@@ -23,8 +30,12 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows only
 else:
     import fcntl
 
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    def _lock(fd: int, wait: bool = True) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
@@ -36,16 +47,43 @@ def lock_path(name: str) -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(name: str) -> Iterator[None]:
-    """Hold an exclusive lock named ``name`` across processes (blocks until it is free)."""
+def exclusive(name: str, *, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock named ``name`` across processes.
+
+    Yields True once held. With ``wait=False`` it yields False at once if another process
+    holds it. If the lock file cannot be created at all (read-only cache directory), the
+    work still runs, unlocked, rather than failing the command.
+    """
     path = lock_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        _lock(fd)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield True
+        return
+    try:
+        held = _lock(fd, wait)
         try:
-            yield
+            yield held
         finally:
-            _unlock(fd)
+            if held:
+                _unlock(fd)
     finally:
         os.close(fd)
+
+
+def mark(name: str) -> None:
+    """Record that something named ``name`` just happened (e.g. a refresh failed)."""
+    path = lock_path(name).with_suffix(".mark")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError:
+        pass
+
+
+def marked_within(name: str, seconds: float) -> bool:
+    try:
+        return time.time() - lock_path(name).with_suffix(".mark").stat().st_mtime < seconds
+    except OSError:
+        return False

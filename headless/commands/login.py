@@ -59,6 +59,6 @@ def login(
     ui = TerminalLoginUI(headless=headless)
     for instance in instances:
         note(f"Signing in to {instance.label()}")
-        result = get_token(instance, ui=ui, force_login=force_refresh, use_device_code=True if use_device_code else None)
+        result = get_token(instance, ui=ui, force_login=force_refresh, renew=True, use_device_code=True if use_device_code else None)
         verb = {"cached": "Already signed in", "refreshed": "Session refreshed", "login": "Signed in"}[result.how]
         note(f"{verb}; valid until {local_display(result.token.expires_at)}")
