@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import webbrowser
 from collections.abc import Callable
 
@@ -96,5 +97,19 @@ def token_source(instance: Instance, *, force_login: bool = False, profile: str 
 
     ``interactive=False`` never starts a sign-in (LoginRequired names the command instead).
     """
-    ui = TerminalLoginUI(headless=False) if interactive else None
-    return lambda: get_token(instance, ui=ui, force_login=force_login and interactive, profile=profile).token
+    ui = TerminalLoginUI(headless=False) if interactive and can_sign_in() else None
+    return lambda: get_token(instance, ui=ui, force_login=force_login and ui is not None, profile=profile).token
+
+
+def can_sign_in() -> bool:
+    """Whether a sign-in started now could be completed by a person.
+
+    It can when stderr is a terminal (the code or URL is seen) or a browser can be opened.
+    Otherwise (a script, an SDK running credential_process with no browser) waiting up to
+    ten minutes for nobody helps no one, so commands fail at once with the login command to
+    run. SSODECK_INTERACTIVE=1 or 0 overrides the guess.
+    """
+    forced = os.environ.get("SSODECK_INTERACTIVE", "").strip()
+    if forced in ("0", "1"):
+        return forced == "1"
+    return sys.stderr.isatty() or (not env_flag("AWS_SSO_DISABLE_BROWSER") and browser_available())

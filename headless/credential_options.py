@@ -31,9 +31,23 @@ def role_options(fn: Callable) -> Callable:
 
 
 def resolve_role(
-    start_url, sso_region, account_id, role_name, region, profile, force_refresh, *, read_env: bool = False, may_sign_in: bool = True
+    start_url,
+    sso_region,
+    account_id,
+    role_name,
+    region,
+    profile,
+    force_refresh,
+    *,
+    read_env: bool = False,
+    may_sign_in: bool = True,
+    force_login: bool | None = None,
 ) -> tuple[Target, RoleCredentials]:
-    """Target and fresh credentials; without ``may_sign_in`` a missing session is LoginRequired."""
+    """Target and fresh credentials; without ``may_sign_in`` a missing session is LoginRequired.
+
+    ``force_refresh`` fetches new role credentials and, unless ``force_login`` says
+    otherwise, signs in again first.
+    """
     target = resolve_target(
         load_config(), profile=profile, start_url=start_url, sso_region=sso_region, account_id=account_id, role_name=role_name, region=region, read_env=read_env
     )
@@ -41,7 +55,9 @@ def resolve_role(
         target.instance,
         target.account_id,
         target.role_name,
-        token_source=token_source(target.instance, force_login=force_refresh, profile=target.profile, interactive=may_sign_in),
+        token_source=token_source(
+            target.instance, force_login=force_refresh if force_login is None else force_login, profile=target.profile, interactive=may_sign_in
+        ),
         force_refresh=force_refresh,
     )
     return target, credentials

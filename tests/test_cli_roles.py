@@ -67,8 +67,13 @@ def test_bad_input_is_one_line(emu):
     assert unknown.returncode == 4 and "no access" in unknown.stderr and "Traceback" not in unknown.stderr
 
 
-def test_expired_session_says_how_to_log_in(emu):
+def test_rejected_token_is_refreshed_else_login_is_named(emu):
     _login(emu)
+    emu.expire_now("access_token")  # revoked at Identity Center, still valid in the file
+    recovered = run_cli("roles", "--refresh")
+    assert recovered.returncode == 0, recovered.stderr
+    assert emu.counts()["CreateToken.refresh_token"] == 1
     emu.expire_now("access_token")
+    emu.expire_now("refresh_token")
     done = run_cli("roles", "--refresh")
     assert done.returncode == 1 and "ssodeck login" in done.stderr and done.stdout == ""

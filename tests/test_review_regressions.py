@@ -31,12 +31,12 @@ def _legacy_profile(emu, aws_home) -> tuple[str, str]:
 def test_revoked_token_then_login_recovers_without_force(emu):
     get_token(Instance(emu.start_url, emu.region), ui=Browser(), options=FAST)
     emu.expire_now("access_token")  # Identity Center no longer accepts it; the file still says valid
-    rejected = run_cli("roles", "--refresh")
-    assert rejected.returncode == 1 and "ssodeck login" in rejected.stderr
+    rejected = run_cli("check")
+    assert rejected.returncode == 205 and "ssodeck login" in rejected.stdout
     login = run_cli("login", "--headless")
     assert login.returncode == 0, login.stderr
     assert "Already signed in" not in login.stderr
-    assert run_cli("roles", "--refresh").returncode == 0
+    assert run_cli("check").returncode == 0
 
 
 def test_garbage_expiry_in_token_file_is_a_missing_token(emu):
@@ -67,8 +67,8 @@ def test_logout_forgets_listing_and_cli_written_credentials(emu, aws_home):
     done = run_cli("logout")
     assert done.returncode == 0, done.stderr
     assert not path.exists() and not cache_path(instance).exists()
-    emu.configure(approval="deny")  # so nothing can quietly sign in again
-    assert run_cli("roles").returncode == 3  # had to sign in: no cached listing served
+    listed = run_cli("roles")  # no terminal here, so no sign-in: the cached listing is gone
+    assert listed.returncode == 1 and "ssodeck login" in listed.stderr
     assert run_cli("credential-process", "--profile", "p").returncode == 1
 
 
@@ -110,8 +110,11 @@ def test_expired_session_for_run_as_and_export_signs_in_again(emu, aws_home):
     token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": token.expires_at.replace(year=2020)}))
     emu.configure(approval="deny")  # the new sign-in is refused: a clear line, nothing on stdout
     for args in (("run-as", "--profile", "p", "--", sys.executable, "-c", "print('ran')"), ("export", "--profile", "p")):
-        done = run_cli(*args)
+        done = run_cli(*args, env={"SSODECK_INTERACTIVE": "1"})
         assert done.returncode == 3, done.stderr
         assert done.stdout == "" and "denied" in done.stderr.splitlines()[-1] and "Traceback" not in done.stderr
+    no_terminal = run_cli("export", "--profile", "p")  # nobody could finish a sign-in: fail at once
+    assert no_terminal.returncode == 1 and "ssodeck login --profile p" in no_terminal.stderr
     emu.configure(approval="auto")
-    assert run_cli("run-as", "--profile", "p", "--", sys.executable, "-c", "print('ran')").stdout == "ran\n"
+    ran = run_cli("run-as", "--profile", "p", "--", sys.executable, "-c", "print('ran')", env={"SSODECK_INTERACTIVE": "1"})
+    assert ran.stdout == "ran\n"

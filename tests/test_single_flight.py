@@ -50,7 +50,13 @@ def test_credential_process_login_is_single_flight(emu, aws_home):
     )
     emu.configure(approve_delay=1.0, device_interval=1)  # the first sign-in is still pending when the others start
     procs = [
-        subprocess.Popen([sys.executable, "-m", "headless", "credential-process", "--profile", "p", "--login"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        subprocess.Popen(
+            [sys.executable, "-m", "headless", "credential-process", "--profile", "p", "--login"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "SSODECK_INTERACTIVE": "1"},  # as if run from a terminal
+        )
         for _ in range(10)
     ]
     outputs = [p.communicate(timeout=120) for p in procs]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from app.models import Instance, RoleCredentials, Token
 from app.services import credential_cache
+from app.services.errors import LoginRequired
 
 
 def cached_credentials(instance: Instance, account_id: str, role_name: str) -> RoleCredentials | None:
@@ -40,6 +41,11 @@ def get_role_credentials(
         cached = None if force_refresh else cached_credentials(instance, account_id, role_name)
         if cached is not None:
             return cached
-        credentials = portal.get_role_credentials(instance, token, account_id, role_name)
+        try:
+            credentials = portal.get_role_credentials(instance, token, account_id, role_name)
+        except LoginRequired:
+            # The portal rejected the token and it was discarded: one more try, which
+            # refreshes it (or signs in, for a caller that may).
+            credentials = portal.get_role_credentials(instance, token_source(), account_id, role_name)
         credential_cache.save(instance, account_id, role_name, credentials)
         return credentials

@@ -67,11 +67,9 @@ def logout_all() -> LogoutAll:
     sessions = []
     for cached in token_cache.token_files():
         region = cached.data.get("region")
-        revoked = bool(region) and portal.server_logout(cached.data.get("startUrl", ""), region, cached.data["accessToken"])
-        try:
-            cached.path.unlink()
-        except FileNotFoundError:
-            pass
+        with exclusive(f"token:{cached.path}"):  # the name token_cache.lock_name gives it
+            revoked = bool(region) and portal.server_logout(cached.data.get("startUrl", ""), region, cached.data["accessToken"])
+            cached.path.unlink(missing_ok=True)
         label = f"{cached.data.get('startUrl', cached.path.name)} ({region or 'region unknown'})"
         sessions.append(LogoutResult(label, True, revoked, 0))
     roles.forget_all()

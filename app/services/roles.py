@@ -20,6 +20,7 @@ from pathlib import Path
 from app.models import Account, Instance, Role, Token, utcnow
 from app.services import portal
 from app.services.atomic import atomic_write
+from app.services.errors import LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
 from app.timefmt import from_z, to_z
 
@@ -152,4 +153,9 @@ def get_listing(
         cached = load_cached(instance)
         if cached is not None and cached.age() < max_age():
             return cached
-    return fetch_listing(instance, token_source(), on_role=on_role)
+    token = token_source()
+    try:
+        return fetch_listing(instance, token, on_role=on_role)
+    except LoginRequired:
+        # A rejected token was discarded; the second token_source() refreshes or signs in.
+        return fetch_listing(instance, token_source(), on_role=on_role)

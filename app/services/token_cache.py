@@ -108,7 +108,7 @@ def save_token(instance: Instance, token: Token) -> Path:
 
 def lock_name(instance: Instance) -> str:
     """The cross-process lock that guards reading-then-writing this instance's token file."""
-    return f"token:{token_path(instance)}"
+    return f"token:{token_path(instance)}"  # logout_all builds the same name from the path
 
 
 def signin_lock_name(instance: Instance) -> str:

@@ -31,5 +31,5 @@ def credential_process(profile, start_url, sso_region, account_id, role_name, fo
     this exits 1 with the login command to run, unless --login is given (many processes
     asking at once share one sign-in).
     """
-    _, credentials = resolve_role(start_url, sso_region, account_id, role_name, None, profile, force_refresh, read_env=True, may_sign_in=login)
+    _, credentials = resolve_role(start_url, sso_region, account_id, role_name, None, profile, force_refresh, read_env=True, may_sign_in=login, force_login=False)
     click.echo(credential_json(credentials))
