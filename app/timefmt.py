@@ -47,7 +47,13 @@ def from_z(text: str) -> datetime:
 
 def is_z(text: str) -> bool:
     """True for exactly ``YYYY-MM-DDTHH:MM:SSZ``, the form whose string order is time order."""
-    return len(text) == 20 and text[4] == text[7] == "-" and text[10] == "T" and text[13] == text[16] == ":" and text[19] == "Z" and text[:4].isdigit()
+    if len(text) != 20 or not text.isascii() or text[4] + text[7] + text[10] + text[13] + text[16] + text[19] != "--T::Z":
+        return False
+    digits = text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]
+    if not digits.isdigit():
+        return False
+    month, day, hour, minute, second = (int(text[i : i + 2]) for i in (5, 8, 11, 14, 17))
+    return 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 60
 
 
 def z_in(seconds: float) -> str:

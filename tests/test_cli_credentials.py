@@ -216,3 +216,12 @@ def test_render_exports_unsets_only_what_it_does_not_set():
     assert "Remove-Item Env:AWS_CREDENTIAL_EXPIRATION" in powershell and "Remove-Item Env:AWS_SESSION_TOKEN" not in powershell
     for fmt in ("json", "dotenv"):
         assert "AWS_REGION" not in render_exports(creds, None, fmt)
+
+
+def test_env_pointing_at_the_profiles_own_instance_keeps_the_profile(emu, aws_home):
+    account, role = _role(emu)
+    _profiles(emu, aws_home, account, role)
+    _login_session(emu)
+    done = run_cli("credential-process", "--profile", "dev", env={"AWS_SSO_REGION": emu.region, "AWS_SSO_START_URL": emu.start_url})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["AccountId"] == account

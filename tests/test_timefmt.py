@@ -28,3 +28,8 @@ def test_other_writers_formats_parse_but_are_not_fast_path_z() -> None:
 def test_z_in_is_now_plus_seconds() -> None:
     expected = datetime.now(timezone.utc) + timedelta(seconds=900)
     assert abs(from_z(z_in(900)) - expected) <= timedelta(seconds=2)
+
+
+def test_malformed_z_strings_are_not_taken_for_timestamps() -> None:
+    for text in ("2026-19-99T99:99:99Z", "2026-01-01T24:00:00Z", "２０２６-01-01T00:00:00Z", "2026-01-01 00:00:00Z"):
+        assert not is_z(text)

@@ -68,7 +68,7 @@ def load(instance: Instance, account_id: str, role_name: str) -> RoleCredentials
             secret_access_key=creds["SecretAccessKey"],
             session_token=creds["SessionToken"],
             expiration=from_z(creds["Expiration"]),
-            account_id=creds.get("AccountId", account_id),
+            account_id=creds.get("AccountId") or account_id,
         )
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.models import Instance
-from app.services.awsconfig import AwsConfig, Section, text_value
+from app.services.awsconfig import AwsConfig, Section, profile_sso, text_value
 from app.services.errors import ConfigError
 from app.services.instances import profile_instance, resolve, specifier_from
 
@@ -29,7 +29,7 @@ class Target:
 def format_account_id(value: str) -> str:
     """Account IDs are 12 digits; a number written without its leading zeros is padded."""
     text = value.strip()
-    if text.isdigit() and len(text) < 12:
+    if text.isascii() and text.isdigit() and len(text) < 12:
         return text.zfill(12)
     return text
 
@@ -57,14 +57,26 @@ def resolve_target(
     section: Section = config.profile(profile) if profile else {}
     account = account_id or text_value(section, "sso_account_id")
     role = role_name or text_value(section, "sso_role_name")
-    if profile and not (start_url or sso_region):
-        instance = profile_instance(config, profile)
-    else:
-        specifier = specifier_from(start_url, sso_region, command=command, environ=env)
-        instance = resolve(config, specifier).one()
+    instance = _instance(config, profile, start_url, sso_region, command, env)
     _require(account, "account", "--account-id", "sso_account_id", profile)
     _require(role, "role", "--role-name", "sso_role_name", profile)
     return Target(instance, format_account_id(account), role, region or text_value(section, "region") or None, profile)
+
+
+def _instance(config: AwsConfig, profile: str | None, start_url: str | None, sso_region: str | None, command: str, env: Mapping[str, str]) -> Instance:
+    """The profile's instance, unless flags or variables name another; each half of the
+    start URL / region pair falls back to the profile's own value separately."""
+    if profile:
+        try:
+            own_url, own_region, _ = profile_sso(config, profile)
+        except ConfigError:
+            if not (start_url or sso_region):
+                raise
+        else:
+            start_url, sso_region = start_url or own_url, sso_region or own_region
+            if (start_url, sso_region) == (own_url, own_region):
+                return profile_instance(config, profile)
+    return resolve(config, specifier_from(start_url, sso_region, command=command, environ=env)).one()
 
 
 def _require(value: str, what: str, flag: str, key: str, profile: str | None) -> None:

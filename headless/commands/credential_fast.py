@@ -37,7 +37,7 @@ def serve_from_cache(args: list[str]) -> bool:
         start_url, _region, session_name = profile_sso(config, profile)
         section = config.profile(profile)
         account_id, role_name = text_value(section, "sso_account_id"), text_value(section, "sso_role_name")
-        if not (account_id.isdigit() and len(account_id) == 12 and role_name):
+        if not (account_id.isascii() and account_id.isdigit() and len(account_id) == 12 and role_name):
             return False
         creds = read_fresh(path_for(start_url, session_name, account_id, role_name))
         if creds is None:
@@ -45,6 +45,9 @@ def serve_from_cache(args: list[str]) -> bool:
         line = cached_json(creds, account_id)
     except Exception:  # the full command reports every error properly
         return False
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except (OSError, AttributeError):  # closed or full stdout: the full command reports it
+        return False
     return True
