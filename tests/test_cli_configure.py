@@ -198,3 +198,35 @@ def test_bad_config_defaults_fail_before_any_network_call(emu, aws_home):
         done = run_cli("configure", *args)
         assert done.returncode == 2 and done.stderr.count("\n") == 1 and done.stderr.startswith("ssodeck: -c "), (args, done.stderr)
     assert not emu.counts() and path.read_text() == USER_CONFIG
+
+
+def test_keep_mode_leaves_hand_written_profiles_with_generated_names(emu, aws_home):
+    path = write_config(aws_home, USER_CONFIG)
+    _login(emu)
+    account, roles = emu.org.portal_view(emu.org.default_user)[0]
+    generated = f"{account.account_id}.{roles[0]}"
+    mine = f"\n[profile {generated}]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\nsso_account_id = 111111111111\nsso_role_name = MyOwnRole\noutput = yaml\n"
+    path.write_text(USER_CONFIG + mine)
+    done = run_cli("configure", "populate", "--region", "us-east-1", "--components", "account_id,role_name")
+    assert done.returncode == 0, done.stderr
+    assert "hand-written" in done.stderr and generated in done.stderr
+    assert mine in path.read_text()
+    forced = run_cli("configure", "populate", "--region", "us-east-1", "--components", "account_id,role_name", "--existing-config-action", "overwrite")
+    assert forced.returncode == 0 and "sso_role_name = MyOwnRole" not in path.read_text()
+
+
+def test_new_session_name_on_a_url_with_two_sessions(emu, aws_home):
+    write_config(aws_home, f"[sso-session a]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n\n[sso-session b]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
+    _login(emu, "fresh")
+    done = run_cli("configure", "populate", "--sso-session", "fresh", "-u", emu.start_url, "--sso-region", emu.region, "--region", "us-east-1", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "+[sso-session fresh]" in done.stdout
+
+
+def test_disabling_credential_process_by_env_or_flag_is_the_same(emu, aws_home):
+    write_config(aws_home, USER_CONFIG)
+    _login(emu)
+    assert run_cli("configure", "populate", "--region", "us-east-1").returncode == 0
+    by_flag = run_cli("configure", "populate", "--region", "us-east-1", "--no-credential-process", "--dry-run")
+    by_env = run_cli("configure", "populate", "--region", "us-east-1", "--dry-run", env={"AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS": "1"})
+    assert by_flag.stdout == by_env.stdout and "-credential_process" in by_flag.stdout

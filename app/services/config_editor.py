@@ -27,7 +27,7 @@ from app.services.errors import ConfigError
 from app.services.locks import exclusive
 
 EXISTING_ACTIONS = ("keep", "overwrite", "discard")
-ChangeKind = Literal["add", "change", "remove", "unchanged"]
+ChangeKind = Literal["add", "change", "remove", "unchanged", "skip"]  # skip: left alone on purpose
 _KEY = re.compile(r"[^\s=:\[\]#;][^\s=:]*")
 _SHLEX_WHITESPACE = re.compile(r"[ \t\r\n]+")
 # configparser's header pattern, at the start of an unindented line (never a value's continuation)
@@ -64,8 +64,8 @@ class ConfigEdit:
         counts = dict.fromkeys(("add", "change", "remove", "unchanged"), 0)
         for change in self.changes:
             if change.section.startswith("profile "):
-                counts[change.kind] += 1
-        return counts
+                counts[change.kind] = counts.get(change.kind, 0) + 1
+        return counts  # "skip" appears only when something was left alone on purpose
 
 
 @dataclass

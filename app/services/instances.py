@@ -160,9 +160,10 @@ def session_or_new(config: AwsConfig, name: str, specifier: Specifier) -> Resolu
             )
         return Resolution(specifier, (session,), ())
     base = resolve(config, dataclasses.replace(specifier, sso_session=None))
-    if len(base.instances) != 1:
+    places = {(i.start_url, i.region) for i in base.instances}
+    if len(places) != 1:  # several sessions on one URL are still one place for a new session
         return base
-    url, region = base.instances[0].start_url, base.instances[0].region
+    url, region = places.pop()
     new = Instance(url, region, name, source=f"new [sso-session {name}]", registration_scopes=SESSION_SCOPES)
     return dataclasses.replace(base, instances=(new,))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.models import Instance, ProfilePlan, Role
 from app.services.awsconfig import parse_config_text
-from app.services.config_editor import ConfigEdit, plan_sections, writable_key
+from app.services.config_editor import ConfigEdit, SectionChange, plan_sections, writable_key
 from app.services.errors import ConfigError
 from app.services.instances import SESSION_SCOPES
 from app.services.profile_names import NamingOptions, profile_name, validate_naming
@@ -129,10 +129,14 @@ def plan_populate(
             origins.setdefault(name, []).append((role, region))
     _refuse_duplicates(origins, multi_region=len(regions) > 1)
     upserts = []
+    skipped = []
     if sso_session:
         upserts.append(_session_plan(config_path, parsed.sso_sessions.get(sso_session), instance, sso_session))
     for name in sorted(origins):
         role, region = origins[name][0]
+        if existing_action == "keep" and _hand_written_other(parsed.profiles.get(name), role):
+            skipped.append(SectionChange("skip", f"profile {name}"))
+            continue
         values = profile_values(
             instance, role.account_id, role.account_name, role.role_name, region,
             name=name, sso_session=sso_session, defaults=defaults, credential_process=credential_process,
@@ -146,7 +150,17 @@ def plan_populate(
             for name, section in sorted(parsed.profiles.items())
             if name not in origins and _prunable(section, instance.start_url, sso_session)
         ]
-    return plan_sections(Path(config_path), config_text, upserts, removals, existing_action, parsed=parsed)
+    edit = plan_sections(Path(config_path), config_text, upserts, removals, existing_action, parsed=parsed)
+    return dataclasses.replace(edit, changes=edit.changes + tuple(skipped))
+
+
+def _hand_written_other(section: dict[str, object] | None, role: Role) -> bool:
+    """A profile the user wrote by hand (not marked populated) for another account or role:
+    in keep mode populate must not take it over; --existing-config-action overwrite may."""
+    if section is None or str(section.get("sso_auto_populated", "")).strip().lower() == "true":
+        return False
+    account, role_name = section.get("sso_account_id"), section.get("sso_role_name")
+    return (account, role_name) != (role.account_id, role.role_name)
 
 
 def plan_profile(

@@ -47,6 +47,10 @@ def _instance(start_url: str | None, sso_region: str | None, sso_session: str | 
 def _finish(edit: ConfigEdit, dry_run: bool) -> None:
     summary = edit.summary()
     counts = ", ".join(f"{summary.get(kind, 0)} {word}" for kind, word in (("add", "added"), ("change", "changed"), ("remove", "removed"), ("unchanged", "unchanged")))
+    skipped = [c.section.removeprefix("profile ") for c in edit.changes if c.kind == "skip"]
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        note(f"Left {len(skipped)} hand-written profile(s) alone that have a generated name but another account or role: {shown} (--existing-config-action overwrite replaces them)")
     if dry_run:
         click.echo(edit.diff(), nl=False)
         note(f"Dry run for {edit.path}: {counts}; nothing written")
@@ -118,7 +122,7 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
         sso_session=instance.session_name, defaults=defaults, credential_process=process, auto_populated=False,
     )  # fmt: skip
     path = aws_config_file()
-    drop = ("credential_process",) if credential_process is False else ()
+    drop = ("credential_process",) if _credential_process(credential_process) is None else ()
     session = instance if instance.session_name else None
     edit = plan_profile(path, read_config_text(path), profile_name, values, existing_config_action, drop_keys=drop, session=session)
     if session and any(c.kind == "add" and c.section == f"sso-session {session.session_name}" for c in edit.changes):
@@ -199,6 +203,6 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
     edit = plan_populate(
         path, before, listing.roles, instance=instance, regions=regions, naming=naming, defaults=defaults,
         existing_action=existing_config_action, credential_process=process, sso_session=instance.session_name,
-        prune=prune, drop_keys=("credential_process",) if credential_process is False else (), naming_validated=True,
+        prune=prune, drop_keys=("credential_process",) if _credential_process(credential_process) is None else (), naming_validated=True,
     )  # fmt: skip
     _finish(edit, dry_run)
