@@ -44,7 +44,7 @@ def _botocore_version() -> str:
 @click.command()
 @click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Start URL (or a regex matching one in ~/.aws/config).")
 @click.option("--sso-region", "region", metavar="REGION", help="The instance's region.")
-@click.option("--sso-session", help="Check this [sso-session NAME].")
+@click.option("--sso-session", metavar="NAME", help="Check this [sso-session NAME].")
 @click.option("--account-id", "-a", "--account", "account", metavar="ID_OR_NAME", help="Check access to this account (ID or exact name).")
 @click.option("--role-name", "-r", "role", metavar="ROLE", help="Check access to this role.")
 @click.option("--check-profile", metavar="PROFILE", help="Check the instance, token, account and role of this profile.")

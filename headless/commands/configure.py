@@ -151,8 +151,8 @@ def _pick_role(instance: Instance, account_id: str | None, role_name: str | None
 @click.option("--dry-run", is_flag=True, help="Print the change to the config file as a unified diff; write nothing.")
 @DEFAULTS
 @ACTION
-@click.option("--components", default="account_name,role_name,default_style_region", show_default=True, help="Profile name parts: account_name, account_id, account_number, role_name, region, short_region, default_style_region, or literal text.")
-@click.option("--separator", "--sep", "separator", envvar="AWS_CONFIGURE_SSO_DEFAULT_PROFILE_NAME_SEPARATOR", default=".", show_default=True, help="Between name components.")
+@click.option("--components", metavar="LIST", default="account_name,role_name,default_style_region", show_default=True, help="Profile name parts: account_name, account_id, account_number, role_name, region, short_region, default_style_region, or literal text.")
+@click.option("--separator", "--sep", "separator", metavar="SEP", envvar="AWS_CONFIGURE_SSO_DEFAULT_PROFILE_NAME_SEPARATOR", default=".", show_default=True, help="Between name components.")
 @click.option("--include-region", type=click.Choice(["default", "always"]), default="default", show_default=True, help="default: only profiles for the 2nd and later regions carry the region.")
 @click.option("--region-style", type=click.Choice(["short", "long"]), default="short", show_default=True, help="short: us-east-1 becomes usea1.")
 @click.option("--trim-account-name", multiple=True, metavar="REGEX", help="Remove matches from account names (repeatable; applied before case).")
@@ -166,7 +166,7 @@ def _pick_role(instance: Instance, account_id: str | None, role_name: str | None
 @click.option("--prune", is_flag=True, help="Remove profiles ssodeck populated for this instance that you can no longer reach.")
 @click.option("--refresh", is_flag=True, help="Ask Identity Center for the roles even if the cached listing is fresh.")
 @click.option("--force-refresh", is_flag=True, help="Sign in again first.")
-@click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", help="Portal requests per second (default 20).")
+@click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", metavar="RPS", help="Portal requests per second (default 20).")
 @click.option("-v", "--verbose", count=True, hidden=True)
 def configure_populate(start_url, sso_region, regions, dry_run, config_defaults, existing_config_action, components, separator, include_region, region_style, trim_account_name, trim_role_name, account_name_case, role_name_case, profile_name_process, safe_account_names, credential_process, sso_session, prune, refresh, force_refresh, max_rps, verbose) -> None:
     """Write a profile for every account, role and region you can reach.

@@ -14,7 +14,7 @@ from headless.credential_options import resolve_role
 
 
 @click.command("credential-process")
-@click.option("--profile", help="Take the instance, account and role from this profile.")
+@click.option("--profile", metavar="PROFILE", help="Take the instance, account and role from this profile.")
 @click.option("--sso-start-url", "--start-url", "start_url", metavar="URL", help="Start URL (env AWS_SSO_START_URL).")
 @click.option("--sso-region", "--region", "sso_region", metavar="REGION", help="Identity Center region (env AWS_SSO_REGION). --region is an alias here, as in aws-sso-util: "
               "it names the Identity Center region, not the credentials' region as in other commands.")

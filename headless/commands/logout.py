@@ -13,8 +13,8 @@ from headless.common import note, resolve_instances
 @click.command()
 @click.argument("start_url", required=False, metavar="[START_URL]")
 @click.argument("region", required=False, metavar="[REGION]")
-@click.option("--profile", help="Sign out of the instance this profile uses.")
-@click.option("--sso-session", help="Sign out of this [sso-session NAME].")
+@click.option("--profile", metavar="PROFILE", help="Sign out of the instance this profile uses.")
+@click.option("--sso-session", metavar="NAME", help="Sign out of this [sso-session NAME].")
 @click.option("--all", "all_", is_flag=True, help="Sign out of every cached session, as `aws sso logout` does.")
 @click.option("-v", "--verbose", "--debug", count=True, hidden=True)
 def logout(start_url: str | None, region: str | None, profile: str | None, sso_session: str | None, all_: bool, verbose: int) -> None:

@@ -44,7 +44,7 @@ def _age(delta: timedelta) -> str:
 @click.command()
 @click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Start URL (or a regex matching one in ~/.aws/config).")
 @click.option("--sso-region", "region", metavar="REGION", help="The instance's region.")
-@click.option("--sso-session", help="Use this [sso-session NAME].")
+@click.option("--sso-session", metavar="NAME", help="Use this [sso-session NAME].")
 @click.option("--account-id", "-a", "--account", "accounts", multiple=True, metavar="ID_OR_REGEX", help="Only these accounts: 12-digit IDs are used directly; other values match an ID prefix/suffix or a regex on the name. Repeatable.")
 @click.option("--role-name", "-r", "role_patterns", multiple=True, metavar="REGEX", help="Only roles matching one of these regexes. Repeatable.")
 @click.option("--separator", "--sep", "sep", metavar="SEP", help="Join columns with SEP instead of aligning them (rows then stream as they arrive).")
@@ -53,7 +53,7 @@ def _age(delta: timedelta) -> str:
 @click.option("--output", "-o", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format (csv is RFC 4180 quoted).")
 @click.option("--refresh", is_flag=True, help="Ignore the cached listing and ask Identity Center again.")
 @click.option("--force-refresh", is_flag=True, help="Sign in again before listing.")
-@click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", help="Portal requests per second (default 20, the Identity Center quota).")
+@click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", metavar="RPS", help="Portal requests per second (default 20, the Identity Center quota).")
 @click.option("-v", "--verbose", count=True, hidden=True)
 def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, sort_by, fmt, refresh, force_refresh, max_rps, verbose) -> None:
     """List the accounts and roles you can use.
