@@ -64,7 +64,10 @@ def test_bad_input_is_one_line(emu):
     bad = run_cli("roles", "-r", "(")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--role-name" in bad.stderr
     unknown = run_cli("roles", "-a", "999999999999")
-    assert unknown.returncode == 4 and "no access" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert unknown.returncode == 4 and "no access to account 999999999999" in unknown.stderr and "Traceback" not in unknown.stderr
+    account = emu.org.portal_view(emu.org.default_user)[0][0]
+    mixed = run_cli("roles", "-a", "999999999999", "-a", account.account_id, "--no-header", "--sep", ",")
+    assert mixed.returncode == 4 and account.account_id in mixed.stdout and mixed.stderr.count("\n") == 1
 
 
 def test_rejected_token_is_refreshed_else_login_is_named(emu):

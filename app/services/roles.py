@@ -20,7 +20,7 @@ from pathlib import Path
 from app.models import Account, Instance, Role, Token, utcnow
 from app.services import portal
 from app.services.atomic import atomic_write
-from app.services.errors import LoginRequired
+from app.services.errors import AccessDenied, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
 from app.timefmt import from_z, to_z
 
@@ -91,19 +91,27 @@ def stream_roles(
     accounts: list[Account] | None = None,
     workers: int = MAX_WORKERS,
     on_account: Callable[[Account], None] | None = None,
+    on_denied: Callable[[Account, AccessDenied], None] | None = None,
 ) -> Iterator[Role]:
     """Yield roles as each account's listing completes (in completion order).
 
     Role requests start while later pages of ListAccounts are still coming, so paging does
     not serialize the work. ``accounts`` skips ListAccounts (explicit IDs); ``on_account``
-    sees each account as it is found, e.g. to grow a progress bar.
+    sees each account as it is found, e.g. to grow a progress bar; ``on_denied``, if given,
+    hears of accounts the portal refuses instead of the listing failing on the first one.
     """
     source = iter(accounts) if accounts is not None else portal.iter_accounts(instance, token)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssodeck-roles")
     pending: set[Future] = set()
 
     def roles_of(account: Account) -> list[Role]:
-        return list(portal.iter_roles(instance, token, account.account_id, account.name))
+        try:
+            return list(portal.iter_roles(instance, token, account.account_id, account.name))
+        except AccessDenied as denied:
+            if on_denied is None:
+                raise
+            on_denied(account, denied)
+            return []
 
     try:
         for account in source:

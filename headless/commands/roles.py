@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 import click
@@ -82,12 +83,18 @@ def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, 
         if streaming and wanted(role):
             click.echo(joined(_row(role, order), sep), nl=False)
 
+    denied: list[str] = []
     if accounts and all(len(v) == 12 and v.isdigit() for v in accounts):
         cached = role_service.load_cached(instance)
         names = {a.account_id: a.name for a in cached.accounts} if cached else {}
         explicit = [Account(format_account_id(v), names.get(v, "")) for v in accounts]
         found = []
-        for role in role_service.stream_roles(instance, token(), accounts=explicit):
+
+        def refused(account: Account, error: Exception) -> None:
+            denied.append(account.account_id)
+            note(f"ssodeck: no access to account {account.account_id} (not assigned to you, or mistyped)")
+
+        for role in role_service.stream_roles(instance, token(), accounts=explicit, on_denied=refused):
             found.append(role)
             emit(role)
     else:
@@ -97,7 +104,8 @@ def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, 
             for role in listing.roles:
                 emit(role)
         found = list(listing.roles)
-    if streaming:
-        return
-    rows = sorted((r for r in found if wanted(r)), key=lambda r: tuple(SORT_KEYS[c](r) for c in order))
-    click.echo(render(headers, keys, [_row(r, order) for r in rows], fmt=fmt, header=header, sep=sep), nl=False)
+    if not streaming:
+        rows = sorted((r for r in found if wanted(r)), key=lambda r: tuple(SORT_KEYS[c](r) for c in order))
+        click.echo(render(headers, keys, [_row(r, order) for r in rows], fmt=fmt, header=header, sep=sep), nl=False)
+    if denied:  # the rows that could be listed are printed; the exit code says some were refused
+        sys.exit(4)
