@@ -71,3 +71,10 @@ def error_code(error: Exception) -> str:
 
 def endpoint_of(client_: Any) -> str:
     return str(client_.meta.endpoint_url).rstrip("/")
+
+
+def transport_problem(error: Exception) -> str:
+    """A botocore transport failure in words, with the endpoint (never a token) when known."""
+    url = (getattr(error, "kwargs", None) or {}).get("endpoint_url")
+    kind = {"EndpointConnectionError": "connection failed", "ConnectTimeoutError": "connect timeout", "ReadTimeoutError": "read timeout"}.get(type(error).__name__, type(error).__name__)
+    return f"{kind} at {url.split('?')[0]}" if url else kind

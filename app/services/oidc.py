@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from app.models import ClientRegistration, Instance, Token, utcnow
 from app.services import token_cache
-from app.services.clients import client, endpoint_of, error_code
+from app.services.clients import client, endpoint_of, error_code, transport_problem
 from app.services.errors import LoginDenied, LoginExpired, LoginRequired, ServiceError
 from app.services.loopback import LoopbackRedirect
 
@@ -71,7 +71,7 @@ def _call(fn: Callable[..., dict], **kwargs: Any) -> dict:
     try:
         return fn(**kwargs)
     except BotoCoreError as error:
-        raise ServiceError(f"cannot reach Identity Center sign-in service: {type(error).__name__}") from None
+        raise ServiceError(f"cannot reach the Identity Center sign-in service ({transport_problem(error)})") from None
 
 
 def register(instance: Instance, *, pkce: bool, redirect_uri: str | None = None) -> ClientRegistration:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from app.models import Account, Instance, Role, RoleCredentials, Token
-from app.services.clients import client, error_code
+from app.services.clients import client, error_code, transport_problem
 from app.services.errors import AccessDenied, LoginRequired, ServiceError
 from app.services.ratelimit import call_limited, limiter_for
 
@@ -31,7 +31,7 @@ def portal_error(error: Exception, what: str, instance: Instance, token: Token) 
     from botocore.exceptions import BotoCoreError
 
     if isinstance(error, BotoCoreError):
-        return ServiceError(f"cannot reach the Identity Center portal ({type(error).__name__}) while {what}")
+        return ServiceError(f"cannot reach the Identity Center portal ({transport_problem(error)}) while {what}")
     code = error_code(error)
     if code == "UnauthorizedException":
         from app.services.auth import login_hint
