@@ -118,3 +118,27 @@ def test_expired_session_for_run_as_and_export_signs_in_again(emu, aws_home):
     emu.configure(approval="auto")
     ran = run_cli("run-as", "--profile", "p", "--", sys.executable, "-c", "print('ran')", env={"SSODECK_INTERACTIVE": "1"})
     assert ran.stdout == "ran\n"
+
+
+def test_no_secret_reaches_stderr(emu, aws_home):
+    account, role = _legacy_profile(emu, aws_home)
+    instance = Instance(emu.start_url, emu.region)
+    get_token(instance, ui=Browser(), options=FAST)
+    assert run_cli("credential-process", "--profile", "p").returncode == 0
+    token = json.loads(token_cache.token_path(instance).read_text())
+    creds = json.loads(credential_path(instance, account, role).read_text())["Credentials"]
+    secrets = [token["accessToken"], token["refreshToken"], token["clientSecret"], creds["SecretAccessKey"], creds["SessionToken"]]
+    emu.expire_now("access_token")
+    emu.expire_now("refresh_token")
+    runs = [
+        run_cli("check"),
+        run_cli("roles", "--refresh"),
+        run_cli("credential-process", "--profile", "p", "--force-refresh"),
+        run_cli("run-as", "--profile", "p", "--force-refresh", "--", "true"),
+        run_cli("console", "launch", "--profile", "p", "--print", "--force-refresh"),
+        run_cli("login", "--headless", "-v"),
+        run_cli("logout", "-v"),
+    ]
+    for done in runs:
+        for secret in secrets:
+            assert secret not in done.stderr
