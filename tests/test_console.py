@@ -20,6 +20,7 @@ import pytest
 
 from app.models import Instance
 from app.services import clipboard as system_clipboard
+from app.services import config_token as tokens
 from app.services import console as federation
 from app.services.auth import get_token
 from app.services.errors import ConfigError, ServiceError
@@ -303,7 +304,7 @@ def test_portal_shortcut_url_normalises_the_start_url() -> None:
 
 
 def test_reference_config_token_decodes_and_reencodes() -> None:
-    token = federation.decode_config_token(REFERENCE_TOKEN)
+    token = tokens.decode_config_token(REFERENCE_TOKEN)
     assert token.as_dict() == {
         "version": "1",
         "sso_start_url": "https://example.awsapps.com/start",
@@ -312,12 +313,12 @@ def test_reference_config_token_decodes_and_reencodes() -> None:
         "destination": "https://console.aws.amazon.com/",
     }
     assert token.warnings == ()
-    assert federation.encode_config_token(token) == REFERENCE_TOKEN
-    built = federation.ConfigToken(
+    assert tokens.encode_config_token(token) == REFERENCE_TOKEN
+    built = tokens.ConfigToken(
         "https://example.awsapps.com/start", "us-east-2",
         federation.federation_endpoint(None, NO_ENDPOINT_OVERRIDE), federation.console_destination(None),
     )
-    assert federation.encode_config_token(built) == REFERENCE_TOKEN
+    assert tokens.encode_config_token(built) == REFERENCE_TOKEN
 
 
 def test_get_config_token_cli_reproduces_the_reference_example() -> None:
@@ -334,24 +335,24 @@ def test_get_config_token_reads_the_profile(aws_home: Path) -> None:
     ))
     result = run_cli("console", "get-config-token", "--profile", "dev", env=REAL_ENDPOINTS)
     assert result.returncode == 0, result.stderr
-    token = federation.decode_config_token(result.stdout)
+    token = tokens.decode_config_token(result.stdout)
     assert (token.account_id, token.role_name, token.region) == ("000000012345", "Admin", "eu-west-1")
     assert token.federation_endpoint == "https://eu-west-1.signin.aws.amazon.com/federation"
-    bare = federation.decode_config_token(run_cli("console", "get-config-token", "--profile", "bare", env=REAL_ENDPOINTS).stdout)
+    bare = tokens.decode_config_token(run_cli("console", "get-config-token", "--profile", "bare", env=REAL_ENDPOINTS).stdout)
     assert (bare.account_id, bare.role_name, bare.region) == (None, None, None)
 
 
 def test_config_token_round_trip_with_every_field() -> None:
-    token = federation.ConfigToken(
+    token = tokens.ConfigToken(
         "https://d-1.awsapps.com/start", "eu-west-1", "https://eu-west-2.signin.aws.amazon.com/federation",
         "https://eu-west-2.console.aws.amazon.com/ec2/home?region=eu-west-2", "012345678901", "Admin",
         "eu-west-2", 90, "https://issuer.example/",
     )
-    text = federation.encode_config_token(token)
+    text = tokens.encode_config_token(token)
     assert "=" not in text.rstrip("=") and "+" not in text and "/" not in text
     assert json.loads(base64.urlsafe_b64decode(text))["dur"] == 90
     assert list(json.loads(base64.urlsafe_b64decode(text))) == ["v", "ssourl", "ssoreg", "url", "dst", "acc", "rol", "reg", "dur", "iss"]
-    assert federation.decode_config_token(text) == token
+    assert tokens.decode_config_token(text) == token
 
 
 def test_config_token_long_names_unknown_keys_and_errors() -> None:
@@ -361,17 +362,17 @@ def test_config_token_long_names_unknown_keys_and_errors() -> None:
     long_form = {"version": "1", "sso_start_url": "https://d-1.awsapps.com/start", "sso_region": "us-east-1",
                  "federation_endpoint": "https://signin.aws.amazon.com/federation",
                  "destination": "https://console.aws.amazon.com/", "role_name": "Admin", "colour": "blue"}
-    token = federation.decode_config_token(encode(long_form).rstrip("="))
+    token = tokens.decode_config_token(encode(long_form).rstrip("="))
     assert token.role_name == "Admin" and token.account_id is None
     assert token.warnings == ("the config token has an unknown key 'colour'; ignoring it",)
     with pytest.raises(ConfigError, match="unsupported config token version"):
-        federation.decode_config_token(encode({**long_form, "version": "2"}))
+        tokens.decode_config_token(encode({**long_form, "version": "2"}))
     with pytest.raises(ConfigError, match="unsupported config token version"):
-        federation.decode_config_token(encode({k: v for k, v in long_form.items() if k != "version"}))
+        tokens.decode_config_token(encode({k: v for k, v in long_form.items() if k != "version"}))
     for bad in ("not a token!", base64.urlsafe_b64encode(b"{nope").decode(), encode([1, 2]),
                 encode({**long_form, "duration": "60"}), encode({k: v for k, v in long_form.items() if k != "sso_region"})):
         with pytest.raises(ConfigError, match="^The config token is invalid: "):
-            federation.decode_config_token(bad)
+            tokens.decode_config_token(bad)
 
 
 def test_launch_from_config(emu) -> None:
@@ -380,7 +381,7 @@ def test_launch_from_config(emu) -> None:
     made = run_cli("console", "get-config-token", "-a", account, "--region", "eu-west-1", "--destination", "/ec2/home")
     assert made.returncode == 0, made.stderr
     token_text = made.stdout.strip()
-    token = federation.decode_config_token(token_text)
+    token = tokens.decode_config_token(token_text)
     assert (token.sso_start_url, token.federation_endpoint, token.role_name) == (emu.start_url, emu.url + "/federation", None)
     missing_role = run_cli("console", "launch-from-config", "-p", "-t", token_text)
     assert usage_error(missing_role) == "Error: Token does not specify role, please use --role-name"
@@ -390,7 +391,7 @@ def test_launch_from_config(emu) -> None:
     assert follow(url) == (302, wanted)
     assert emu.console_destinations() == [wanted]
     assert_no_secret(result, url)
-    no_account = federation.encode_config_token(federation.ConfigToken(emu.start_url, emu.region, token.federation_endpoint, wanted))
+    no_account = tokens.encode_config_token(tokens.ConfigToken(emu.start_url, emu.region, token.federation_endpoint, wanted))
     result = run_cli("console", "launch-from-config", "-p", "-t", no_account, "-r", role)
     assert usage_error(result) == "Error: Token does not specify account, please use --account-id"
     invalid = run_cli("console", "launch-from-config", "-p", "-t", "%%%")
@@ -400,8 +401,8 @@ def test_launch_from_config(emu) -> None:
 def test_launch_from_config_refuses_a_foreign_federation_endpoint(emu) -> None:
     login(emu)
     account, role = assigned(emu)
-    evil = federation.ConfigToken(emu.start_url, emu.region, emu.url + "/federation", "https://console.aws.amazon.com/", account, role)
-    result = run_cli("console", "launch-from-config", "-p", "-t", federation.encode_config_token(evil),
+    evil = tokens.ConfigToken(emu.start_url, emu.region, emu.url + "/federation", "https://console.aws.amazon.com/", account, role)
+    result = run_cli("console", "launch-from-config", "-p", "-t", tokens.encode_config_token(evil),
                      env=REAL_ENDPOINTS)
     assert "not an AWS sign-in endpoint" in assert_clean_failure(result, 2)
     assert emu.counts()["GetRoleCredentials"] == 0

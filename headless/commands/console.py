@@ -17,6 +17,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from app.services import config_token as tokens
 from app.services import console as federation
 from app.services.awsconfig import AwsConfig, load_config, text_value
 from app.services.credentials import get_role_credentials
@@ -191,7 +192,7 @@ def get_config_token(
     account = account_id or text_value(section, "sso_account_id")
     role = role_name or text_value(section, "sso_role_name") or None
     region = region or text_value(section, "region") or None
-    token = federation.ConfigToken(
+    token = tokens.ConfigToken(
         sso_start_url=instance.start_url,
         sso_region=instance.region,
         federation_endpoint=federation.federation_endpoint(region),
@@ -202,7 +203,7 @@ def get_config_token(
         duration=duration,
         issuer=issuer,
     )
-    click.echo(federation.encode_config_token(token))
+    click.echo(tokens.encode_config_token(token))
 
 
 @console.command("launch-from-config")
@@ -230,7 +231,7 @@ def launch_from_config(
     The token comes from `ssodeck console get-config-token` (or aws-sso-util's).
     """
     delivery = _delivery(ctx, open_flag, print_flag, copy_flag, logout_first)
-    token = federation.decode_config_token(config_token)
+    token = tokens.decode_config_token(config_token)
     for warning in token.warnings:
         note(f"warning: {warning}")
     account = account_id or token.account_id
@@ -239,7 +240,7 @@ def launch_from_config(
         raise click.UsageError("Token does not specify account, please use --account-id")
     if not role:
         raise click.UsageError("Token does not specify role, please use --role-name")
-    endpoint = federation.token_endpoint(token)
+    endpoint = tokens.token_endpoint(token)
     target = resolve_target(load_config(), start_url=token.sso_start_url, sso_region=token.sso_region,
                             account_id=account, role_name=role, region=token.region)
     _launch(
