@@ -35,6 +35,17 @@ class StderrLoginUI:
     def __init__(self, headless: bool = False) -> None:
         self.headless = headless
 
+    @property
+    def browser_available(self) -> bool:
+        """Without a browser here, sso-session sign-ins use the device code (PKCE cannot finish)."""
+        if self.headless:
+            return False
+        try:
+            webbrowser.get()
+        except webbrowser.Error:
+            return False
+        return True
+
     def show_device_code(self, prompt: DevicePrompt) -> None:
         self._open(prompt.verification_uri_complete)
         print(f"ssodeck: sign in at {prompt.verification_uri_complete} (code {prompt.user_code})", file=sys.stderr)

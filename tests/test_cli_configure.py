@@ -230,3 +230,15 @@ def test_disabling_credential_process_by_env_or_flag_is_the_same(emu, aws_home):
     by_flag = run_cli("configure", "populate", "--region", "us-east-1", "--no-credential-process", "--dry-run")
     by_env = run_cli("configure", "populate", "--region", "us-east-1", "--dry-run", env={"AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS": "1"})
     assert by_flag.stdout == by_env.stdout and "-credential_process" in by_flag.stdout
+
+
+def test_keep_mode_never_marks_a_hand_written_profile_as_populated(emu, aws_home):
+    path = write_config(aws_home, USER_CONFIG)
+    _login(emu)
+    account, roles = emu.org.portal_view(emu.org.default_user)[0]
+    name = f"{account.account_id}.{roles[0]}"
+    mine = f"\n[profile {name}]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\nsso_account_id = {account.account_id}\nsso_role_name = {roles[0]}\n"
+    path.write_text(USER_CONFIG + mine)
+    assert run_cli("configure", "populate", "--region", "us-east-1", "--components", "account_id,role_name").returncode == 0
+    section = path.read_text().split(f"[profile {name}]")[1].split("\n[")[0]
+    assert "sso_auto_populated" not in section and "region = us-east-1" in section

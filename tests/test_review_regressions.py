@@ -142,3 +142,20 @@ def test_no_secret_reaches_stderr(emu, aws_home):
     for done in runs:
         for secret in secrets:
             assert secret not in done.stderr
+
+
+def test_check_verdicts_on_rejected_token_and_unreachable_portal(emu, aws_home):
+    account, role = _legacy_profile(emu, aws_home)
+    get_token(Instance(emu.start_url, emu.region), ui=Browser(), options=FAST)
+    unreachable = run_cli("check", env={"AWS_ENDPOINT_URL_SSO": "http://127.0.0.1:9"})
+    assert unreachable.returncode == 4 and "cannot reach the Identity Center portal" in unreachable.stderr
+    emu.expire_now("access_token")
+    rejected = run_cli("check", "-a", account, "-r", role)
+    assert rejected.returncode == 205 and "rejected" in rejected.stdout
+
+
+def test_logout_uses_the_login_variables(emu, aws_home):
+    get_token(Instance(emu.start_url, emu.region), ui=Browser(), options=FAST)
+    env = {"AWS_DEFAULT_SSO_START_URL": "", "AWS_DEFAULT_SSO_REGION": "", "AWS_SSO_LOGIN_DEFAULT_SSO_START_URL": emu.start_url, "AWS_SSO_LOGIN_DEFAULT_SSO_REGION": emu.region}
+    done = run_cli("logout", env=env)
+    assert done.returncode == 0 and f"Signed out of {emu.start_url}" in done.stderr

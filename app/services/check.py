@@ -39,14 +39,19 @@ def check_token(instance: Instance) -> TokenCheck:
     return TokenCheck(True, "", token, cached_at)
 
 
+REJECTED = "Identity Center rejected the cached token (it was revoked or the session ended)"
+
+
 def verify_token(instance: Instance, token: Token) -> str:
-    """Prove the token works with one ListAccounts page; '' when it does, else the reason."""
+    """Prove the token works with one ListAccounts page; '' when it does, else REJECTED.
+
+    Other failures (unreachable portal, throttling) are not a verdict on the token and
+    propagate as the service errors they are.
+    """
     try:
         next(portal.iter_accounts(instance, token), None)
     except LoginRequired:
-        return "Identity Center rejected the cached token (it was revoked or the session ended)"
-    except Exception as error:  # noqa: BLE001 - any failure is a finding to report
-        return str(error)
+        return REJECTED
     return ""
 
 

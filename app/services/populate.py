@@ -137,9 +137,11 @@ def plan_populate(
         if existing_action == "keep" and _hand_written_other(parsed.profiles.get(name), role):
             skipped.append(SectionChange("skip", f"profile {name}"))
             continue
+        existing = parsed.profiles.get(name)
         values = profile_values(
             instance, role.account_id, role.account_name, role.role_name, region,
             name=name, sso_session=sso_session, defaults=defaults, credential_process=credential_process,
+            auto_populated=existing is None or _marked(existing) or existing_action != "keep",
         )  # fmt: skip
         origin = {"account_id": role.account_id, "account_name": role.account_name, "role_name": role.role_name, "region": region}
         upserts.append(ProfilePlan(name, tuple(values), drop_keys=drop_keys + _other_layout(values), **origin))
@@ -154,10 +156,14 @@ def plan_populate(
     return dataclasses.replace(edit, changes=edit.changes + tuple(skipped))
 
 
+def _marked(section: dict[str, object]) -> bool:
+    return str(section.get("sso_auto_populated", "")).strip().lower() == "true"
+
+
 def _hand_written_other(section: dict[str, object] | None, role: Role) -> bool:
     """A profile the user wrote by hand (not marked populated) for another account or role:
     in keep mode populate must not take it over; --existing-config-action overwrite may."""
-    if section is None or str(section.get("sso_auto_populated", "")).strip().lower() == "true":
+    if section is None or _marked(section):
         return False
     account, role_name = section.get("sso_account_id"), section.get("sso_role_name")
     return (account, role_name) != (role.account_id, role.role_name)
@@ -242,6 +248,6 @@ def _session_plan(config_path: Path, current: dict[str, object] | None, instance
 
 def _prunable(section: dict[str, object], start_url: str, sso_session: str | None) -> bool:
     """Auto-populated by an earlier populate of this same instance, and nothing else."""
-    if str(section.get("sso_auto_populated", "")).strip().lower() != "true":
+    if not _marked(section):
         return False
     return section.get("sso_start_url") == start_url or (sso_session is not None and section.get("sso_session") == sso_session)

@@ -13,6 +13,7 @@ from app import __version__
 from app.models import Instance, Token
 from app.services import check as checks
 from app.services.auth import get_token, login_hint
+from app.services.errors import LoginRequired
 from app.services.instances import Resolution
 from app.timefmt import local_display
 from headless.common import TerminalLoginUI, resolve_instances
@@ -150,7 +151,10 @@ def _describe_instance(report: Report, resolution: Resolution, instance: Instanc
 
 
 def _check_access(report: Report, instance: Instance, token: Token, account: str | None, role: str | None) -> NoReturn:
-    result = checks.check_access(instance, token, account, role)
+    try:
+        result = checks.check_access(instance, token, account, role)
+    except LoginRequired:
+        report.finish(checks.TOKEN_REJECTED, f"Token check failed: {checks.REJECTED}. Run `{login_hint(instance)}`.")
     if result.code == checks.ACCOUNT_MISSING:
         report.finish(result.code, f"Account {result.account_label} is not accessible (not assigned, or no roles)")
     if result.code == checks.ROLE_MISSING_IN_ACCOUNT:

@@ -27,7 +27,7 @@ def logout(start_url: str | None, region: str | None, profile: str | None, sso_s
     """
     named = any((start_url, region, profile, sso_session))
     if not all_:
-        resolution = resolve_instances(start_url, region, sso_session=sso_session, profile=profile)
+        resolution = resolve_instances(start_url, region, command="login", sso_session=sso_session, profile=profile)
         try:
             instance = resolution.one()
         except (InstanceNotFound, AmbiguousInstance):
