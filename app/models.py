@@ -120,13 +120,6 @@ class RoleCredentials:
 
 
 @dataclass(frozen=True)
-class Principal:
-    principal_type: str  # "USER" | "GROUP"
-    principal_id: str
-    name: str = ""
-
-
-@dataclass(frozen=True)
 class PermissionSet:
     arn: str
     name: str

@@ -15,7 +15,7 @@ from app.services.errors import LoginRequired
 
 
 def cached_credentials(instance: Instance, account_id: str, role_name: str) -> RoleCredentials | None:
-    """Fresh cached credentials or None; imports nothing heavy (the credential-process fast path)."""
+    """Fresh cached credentials (more than 15 minutes left) or None, without any network call."""
     cached = credential_cache.load(instance, account_id, role_name)
     return cached if cached is not None and cached.fresh() else None
 
