@@ -39,7 +39,9 @@ def _run_click(args: list[str]) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except SsodeckError as error:
-        click.echo(f"ssodeck: {error}", err=True)
+        from headless.common import describe_error
+
+        click.echo(f"ssodeck: {describe_error(error)}", err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("ssodeck: interrupted", err=True)

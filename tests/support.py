@@ -21,6 +21,15 @@ class Browser:
         self.approve_device = approve_device
         self.prompts: list[DevicePrompt] = []
         self.visited: list[str] = []
+        self.said: list[str] = []
+
+    browser_available = True
+
+    def signing_in(self, instance) -> None:
+        self.said.append(f"Signing in to {instance.label()}")
+
+    def show_waiting(self, message: str) -> None:
+        self.said.append(message)
 
     def show_device_code(self, prompt: DevicePrompt) -> None:
         self.prompts.append(prompt)

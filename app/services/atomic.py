@@ -8,6 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from app.services.paths import private_dirs
+
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o600, backup: bool = False) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory, fsync, then rename.
@@ -16,7 +18,7 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o600, backup: bo
     file, if any, is kept as ``<name>.bak`` (one generation).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -164,7 +164,7 @@ def session_or_new(config: AwsConfig, name: str, specifier: Specifier) -> Resolu
     if len(places) != 1:  # several sessions on one URL are still one place for a new session
         return base
     url, region = places.pop()
-    new = Instance(url, region, name, source=f"new [sso-session {name}]", registration_scopes=SESSION_SCOPES)
+    new = Instance(url, region, name, source=f"new [sso-session {name}]", registration_scopes=SESSION_SCOPES, configured=False)
     return dataclasses.replace(base, instances=(new,))
 
 

@@ -12,11 +12,11 @@ import click
 from app import __version__
 from app.models import Instance, Token
 from app.services import check as checks
-from app.services.auth import get_token, login_hint
+from app.services.auth import get_token
 from app.services.errors import LoginRequired
 from app.services.instances import Resolution
 from app.timefmt import local_display
-from headless.common import TerminalLoginUI, resolve_instances
+from headless.common import TerminalLoginUI, login_command, resolve_instances
 
 
 class Report:
@@ -100,7 +100,7 @@ def check(
     if force_refresh:
         get_token(instance, ui=TerminalLoginUI(headless=False), force_login=True)
     found = checks.check_token(instance)
-    hint = login_hint(instance, check_profile)
+    hint = login_command(instance, check_profile)
     if not found.ok or found.token is None:
         report.finish(checks.TOKEN_MISSING, f"Token check failed: {found.problem}. Run `{hint}`.")
     cached = f" (cached at {found.cached_at:%Y-%m-%d %H:%M %Z})" if found.cached_at else ""
@@ -154,7 +154,7 @@ def _check_access(report: Report, instance: Instance, token: Token, account: str
     try:
         result = checks.check_access(instance, token, account, role)
     except LoginRequired:
-        report.finish(checks.TOKEN_REJECTED, f"Token check failed: {checks.REJECTED}. Run `{login_hint(instance)}`.")
+        report.finish(checks.TOKEN_REJECTED, f"Token check failed: {checks.REJECTED}. Run `{login_command(instance)}`.")
     if result.code == checks.ACCOUNT_MISSING:
         report.finish(result.code, f"Account {result.account_label} is not accessible (not assigned, or no roles)")
     if result.code == checks.ROLE_MISSING_IN_ACCOUNT:
