@@ -26,8 +26,10 @@ def _run_click(args: list[str]) -> None:
     import click
 
     from app.services.errors import SsodeckError
+    from headless.common import show_warnings
     from headless.group import cli
 
+    show_warnings()
     try:
         cli.main(args=args, prog_name="ssodeck", standalone_mode=False)
     except click.exceptions.Abort:

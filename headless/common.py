@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 import sys
@@ -23,6 +24,27 @@ from app.timefmt import local_display
 def note(message: str) -> None:
     """Progress and diagnostics go to stderr; stdout carries data only."""
     click.echo(message, err=True)
+
+
+class StderrWarnings(logging.Handler):
+    """Prints the services' warnings (``ssodeck`` logger) on stderr, each message once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.seen:
+            self.seen.add(message)
+            note(f"ssodeck: warning: {message}")
+
+
+def show_warnings() -> None:
+    logger = logging.getLogger("ssodeck")
+    logger.propagate = False
+    if not any(isinstance(handler, StderrWarnings) for handler in logger.handlers):
+        logger.addHandler(StderrWarnings())
 
 
 def env_flag(name: str) -> bool:

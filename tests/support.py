@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -61,3 +62,34 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 60, input: str
         timeout=timeout,
         input=input,
     )
+
+
+@contextlib.contextmanager
+def unwritable(directory: Path):
+    """Make ``directory`` refuse new files for the duration, for root too (CI runs as root,
+    whom mode bits do not stop: then the immutable attribute does)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o500)
+    immutable = _refuses_writes(directory) is False and _chattr("+i", directory)
+    try:
+        if not _refuses_writes(directory):
+            raise AssertionError(f"cannot make {directory} unwritable here (neither mode bits nor chattr +i work)")
+        yield directory
+    finally:
+        if immutable:
+            _chattr("-i", directory)
+        directory.chmod(0o700)
+
+
+def _refuses_writes(directory: Path) -> bool:
+    probe = directory / ".probe"
+    try:
+        probe.touch()
+    except OSError:
+        return True
+    probe.unlink()
+    return False
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0

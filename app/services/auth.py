@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 from app.models import Instance, Token
-from app.services import locks, oidc, token_cache
+from app.services import best_effort, locks, oidc, token_cache
 from app.services.errors import LoginRequired, ServiceError
 from app.services.locks import exclusive
 from app.services.login_ui import LoginUI
@@ -51,7 +51,7 @@ def reject(instance: Instance, access_token: str) -> None:
     locks.mark(f"rejected:{key}")
     token = token_cache.load_token(instance)
     if token is not None and token.access_token == access_token and not token.refreshable():
-        token_cache.mark_expired(instance, access_token)
+        _record_over(instance, access_token)
 
 
 def _is_rejected(token: Token) -> bool:
@@ -101,10 +101,10 @@ def get_token(
     seen = token_cache.load_token(instance)
     with exclusive(token_cache.signin_lock_name(instance), wait=False) as held:
         if held:
-            return _sign_in_once(instance, ui, force_login, seen, use_device_code, options)
+            return _sign_in_once(instance, ui, force_login, seen, use_device_code, options, renew)
     ui.show_waiting("another process is signing in to this instance; waiting for it")
     with exclusive(token_cache.signin_lock_name(instance)):
-        return _sign_in_once(instance, ui, force_login, seen, use_device_code, options)
+        return _sign_in_once(instance, ui, force_login, seen, use_device_code, options, renew)
 
 
 def _why_unusable(instance: Instance) -> str:
@@ -123,10 +123,19 @@ def _why_unusable(instance: Instance) -> str:
 
 
 def _sign_in_once(
-    instance: Instance, ui: LoginUI, force_login: bool, seen: Token | None, use_device_code: bool | None, options: oidc.FlowOptions | None
+    instance: Instance,
+    ui: LoginUI,
+    force_login: bool,
+    seen: Token | None,
+    use_device_code: bool | None,
+    options: oidc.FlowOptions | None,
+    must_save: bool,
 ) -> TokenResult:
     """Sign in while holding the sign-in lock, unless a sign-in that finished while we waited
-    already left a fresh token (for a forced sign-in: a different token than we started with)."""
+    already left a fresh token (for a forced sign-in: a different token than we started with).
+
+    ``must_save`` (``ssodeck login``, whose whole point is the cached token) makes a token
+    file that cannot be written an error; other commands warn and use the token anyway."""
     token = token_cache.load_token(instance)
     if token is not None and _fresh(token):
         if not force_login:
@@ -136,8 +145,15 @@ def _sign_in_once(
     ui.signing_in(instance)
     token = sign_in(instance, ui, use_device_code=use_device_code, options=options)
     with exclusive(token_cache.lock_name(instance)):
-        token_cache.save_token(instance, token)
+        if must_save:
+            token_cache.save_token(instance, token)
+        else:
+            best_effort.save(lambda: token_cache.save_token(instance, token), "you are signed in for this command only")
     return TokenResult(token, "login")
+
+
+def _record_over(instance: Instance, access_token: str) -> None:
+    best_effort.save(lambda: token_cache.mark_expired(instance, access_token), "the AWS CLI may still try the ended session")
 
 
 def _refused_marker(token: Token) -> str:
@@ -184,10 +200,10 @@ def _cached_or_refreshed(instance: Instance, *, wait: bool) -> TokenResult | Non
                 return None  # the valid token serves meanwhile
             raise
         else:
-            token_cache.save_token(instance, refreshed)
+            best_effort.save(lambda: token_cache.save_token(instance, refreshed), "the session was refreshed for this command only")
             return TokenResult(refreshed, "refreshed")
     if not usable(refused) and not refused.expired():
-        token_cache.mark_expired(instance, refused.access_token)  # rejected and unrenewable: over
+        _record_over(instance, refused.access_token)  # rejected and unrenewable: over
     return None  # the caller signs in, or is told to
 
 

@@ -76,11 +76,12 @@ def mark(name: str, note: str = "") -> None:
     """Record that something named ``name`` just happened (e.g. a refresh failed), with a
     one-line ``note`` other processes can repeat (never a secret)."""
     from app.services.atomic import atomic_write
+    from app.services.errors import WriteFailed
 
     try:
         atomic_write(lock_path(name).with_suffix(".mark"), note, mode=0o600)
-    except OSError:
-        pass
+    except WriteFailed:
+        pass  # without a writable cache dir each process decides alone, as without locks
 
 
 def marked_within(name: str, seconds: float) -> bool:

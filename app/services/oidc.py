@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.models import ClientRegistration, Instance, Token, utcnow
-from app.services import token_cache
+from app.services import best_effort, token_cache
 from app.services.clients import client, endpoint_of, error_code, transport_problem
 from app.services.errors import LoginDenied, LoginExpired, LoginRequired, ServiceError
 from app.services.login_ui import LoginUI
@@ -95,7 +95,10 @@ def register(instance: Instance, *, pkce: bool, redirect_uri: str | None = None)
         scopes=tuple(scopes),
         grant_types=PKCE_GRANTS if pkce else (),
     )
-    token_cache.save_registration(instance, key_scopes, registration)
+    best_effort.save(
+        lambda: token_cache.save_registration(instance, key_scopes, registration),
+        "the client registration was not cached, so the next sign-in registers again",
+    )
     return registration
 
 
@@ -268,7 +271,7 @@ def _expired(registration: ClientRegistration) -> ClientRegistration:
 def _forget_registration(instance: Instance, registration: ClientRegistration, error: Exception) -> None:
     """A registration Identity Center no longer accepts is dropped, so the next try registers anew."""
     if error_code(error) == "InvalidClientException":
-        token_cache.save_registration(instance, instance.registration_scopes or None, _expired(registration))
+        best_effort.save(lambda: token_cache.save_registration(instance, instance.registration_scopes or None, _expired(registration)), "it will be tried once more")
 
 
 def _map(error: Exception, instance: Instance) -> Exception:

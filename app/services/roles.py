@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.models import Account, Instance, Role, Token, utcnow
-from app.services import portal
+from app.services import best_effort, portal
 from app.services.atomic import atomic_write
 from app.services.errors import AccessDenied, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
@@ -50,17 +50,25 @@ def cache_path(instance: Instance) -> Path:
     return ssodeck_cache_dir() / "roles" / f"{sha1_hex(instance.cache_key + '|' + instance.start_url)}.json"
 
 
-def forget(instance: Instance) -> None:
-    """Drop the cached listing (on logout: it must not outlive the session it was read with)."""
+def forget(instance: Instance, failed: list[str] | None = None) -> None:
+    """Drop the cached listing (on logout: it must not outlive the session it was read with);
+    a listing that cannot be deleted is named in ``failed``."""
+    _unlink(cache_path(instance), failed)
+
+
+def forget_all(failed: list[str] | None = None) -> None:
+    for path in (ssodeck_cache_dir() / "roles").glob("*.json"):
+        _unlink(path, failed)
+
+
+def _unlink(path: Path, failed: list[str] | None) -> None:
     try:
-        cache_path(instance).unlink()
+        path.unlink()
     except FileNotFoundError:
         pass
-
-
-def forget_all() -> None:
-    for path in (ssodeck_cache_dir() / "roles").glob("*.json"):
-        path.unlink(missing_ok=True)
+    except OSError as error:
+        if failed is not None:
+            failed.append(f"{path} ({error.strerror})")
 
 
 def load_cached(instance: Instance) -> Listing | None:
@@ -141,7 +149,7 @@ def fetch_listing(instance: Instance, token: Token, *, on_role: Callable[[Role],
         if on_role is not None:
             on_role(role)
     listing = Listing(tuple(seen), tuple(roles), utcnow())
-    save_cached(instance, listing)
+    best_effort.save(lambda: save_cached(instance, listing), "the role listing was not cached, so the next command lists again")
     return listing
 
 

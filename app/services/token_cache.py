@@ -130,14 +130,6 @@ def mark_expired(instance: Instance, access_token: str) -> None:
             save_token(instance, replace(token, expires_at=utcnow().replace(microsecond=0) - timedelta(seconds=1)))
 
 
-def delete_token(instance: Instance) -> bool:
-    try:
-        token_path(instance).unlink()
-    except FileNotFoundError:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class CachedFile:
     path: Path
