@@ -41,9 +41,9 @@ def _run_click(args: list[str]) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except SsodeckError as error:
-        from headless.common import describe_error
+        from headless.common import describe_error, note
 
-        click.echo(f"ssodeck: {describe_error(error)}", err=True)
+        note(f"ssodeck: {describe_error(error)}")
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("ssodeck: interrupted", err=True)

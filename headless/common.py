@@ -11,6 +11,7 @@ from collections.abc import Callable
 import click
 
 from app.models import Instance, Token
+from app.printable import printable
 from app.services.auth import get_token
 from app.services.awsconfig import load_config
 from app.services.errors import LoginRequired, SsodeckError
@@ -22,8 +23,9 @@ from app.timefmt import local_display
 
 
 def note(message: str) -> None:
-    """Progress and diagnostics go to stderr; stdout carries data only."""
-    click.echo(message, err=True)
+    """Progress and diagnostics go to stderr; stdout carries data only. Names in them (an
+    account called "\x1b[2J...") are shown escaped, line by line."""
+    click.echo("\n".join(printable(line) for line in message.split("\n")), err=True)
 
 
 class StderrWarnings(logging.Handler):

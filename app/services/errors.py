@@ -30,6 +30,10 @@ class ConfigError(SsodeckError):
     exit_code = 2
 
 
+class BadValue(ConfigError):
+    """A value the user typed is malformed (a region, a start URL): refused before use."""
+
+
 class InstanceNotFound(SsodeckError):
     """No Identity Center instance matched (check exits 101 or 102)."""
 

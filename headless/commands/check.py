@@ -11,12 +11,14 @@ import click
 
 from app import __version__
 from app.models import Instance, Token
+from app.printable import printable
 from app.services import check as checks
 from app.services.auth import get_token
 from app.services.errors import LoginRequired
 from app.services.instances import Resolution
 from app.timefmt import local_display
 from headless.common import TerminalLoginUI, login_command, resolve_instances
+from headless.completion import ACCOUNT_ID, PROFILE, SSO_SESSION
 
 
 class Report:
@@ -27,7 +29,7 @@ class Report:
 
     def line(self, text: str) -> None:
         if not self.quiet:
-            click.echo(text)
+            click.echo(printable(text))
 
     def finish(self, code: int, text: str = "") -> NoReturn:
         if text:
@@ -45,10 +47,10 @@ def _botocore_version() -> str:
 @click.command()
 @click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Start URL (or a regex matching one in ~/.aws/config).")
 @click.option("--sso-region", "region", metavar="REGION", help="The instance's region.")
-@click.option("--sso-session", metavar="NAME", help="Check this [sso-session NAME].")
-@click.option("--account-id", "-a", "--account", "account", metavar="ID_OR_NAME", help="Check access to this account (ID or exact name).")
+@click.option("--sso-session", metavar="NAME", help="Check this [sso-session NAME].", **SSO_SESSION)
+@click.option("--account-id", "-a", "--account", "account", metavar="ID_OR_NAME", help="Check access to this account (ID or exact name).", **ACCOUNT_ID)
 @click.option("--role-name", "-r", "role", metavar="ROLE", help="Check access to this role.")
-@click.option("--check-profile", metavar="PROFILE", help="Check the instance, token, account and role of this profile.")
+@click.option("--check-profile", metavar="PROFILE", help="Check the instance, token, account and role of this profile.", **PROFILE)
 @click.option("--command", "command_", type=click.Choice(["default", "configure", "login"]), default="default", show_default=True, help="Whose environment variables name the instance.")
 @click.option("--instance-details/--no-instance-details", default=None, help="Say where the instance came from (default: on unless checking access).")
 @click.option("--skip-token-check", is_flag=True, help="Only check the instance.")

@@ -18,6 +18,7 @@ import click
 from click.core import ParameterSource
 
 from app.services import config_token as tokens
+from app.services import validation
 from app.services import console as federation
 from app.services.awsconfig import AwsConfig, load_config, text_value
 from app.services.credentials import get_role_credentials
@@ -25,6 +26,7 @@ from app.services.errors import SsodeckError
 from app.services.targets import Target, format_account_id, resolve_target
 from headless import clipboard
 from headless.common import browser_available, note, resolve_instances, token_source
+from headless.completion import ACCOUNT_ID, PROFILE
 
 LOGOUT_ENV = "AWS_CONSOLE_LOGOUT_FIRST"
 PROFILE_ENVS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")  # botocore's order: the first one set wins
@@ -56,7 +58,7 @@ def _instance_options() -> Callable[[Any], Any]:
     return _options(
         click.option("-u", "--sso-start-url", "start_url", metavar="URL", help="Identity Center start URL (or a regex matching one in ~/.aws/config)."),
         click.option("--sso-region", metavar="REGION", help="The Identity Center instance's region."),
-        click.option("-a", "--account-id", metavar="ID", help="The account to open the console in."),
+        click.option("-a", "--account-id", metavar="ID", help="The account to open the console in.", **ACCOUNT_ID),
         click.option("-r", "--role-name", metavar="ROLE", help="The role (permission set) to use."),
     )
 
@@ -97,7 +99,7 @@ def console() -> None:
 
 @console.command("launch")
 @_instance_options()
-@click.option("--profile", metavar="PROFILE", envvar=list(PROFILE_ENVS), show_envvar=True,
+@click.option("--profile", metavar="PROFILE", envvar=list(PROFILE_ENVS), show_envvar=True, **PROFILE,
               help="Take the instance, account, role and region from this profile (flags win).")
 @_destination_options(env=True)
 @_delivery_options()
@@ -164,7 +166,7 @@ def launch(
 
 @console.command("get-config-token")
 @_instance_options()
-@click.option("--profile", metavar="PROFILE", help="Take the instance, account, role and region from this profile (flags win).")
+@click.option("--profile", metavar="PROFILE", help="Take the instance, account, role and region from this profile (flags win).", **PROFILE)
 @_destination_options(env=False)
 def get_config_token(
     start_url: str | None,
@@ -188,10 +190,13 @@ def get_config_token(
     and AWS_PROFILE are not read: the token says only what you pass.
     """
     instance = resolve_instances(start_url, sso_region, profile=profile).one()
+    region_flag = region
     section = load_config().profile(profile) if profile else {}
     account = account_id or text_value(section, "sso_account_id")
     role = role_name or text_value(section, "sso_role_name") or None
     region = region or text_value(section, "region") or None
+    if region:
+        validation.region(region, "--region" if region == region_flag else f"region of profile {profile}")
     token = tokens.ConfigToken(
         sso_start_url=instance.start_url,
         sso_region=instance.region,
@@ -208,7 +213,7 @@ def get_config_token(
 
 @console.command("launch-from-config")
 @click.option("-t", "--config-token", required=True, metavar="TOKEN", help="A token from `console get-config-token`.")
-@click.option("-a", "--account-id", metavar="ID", help="Use this account instead of the token's.")
+@click.option("-a", "--account-id", metavar="ID", help="Use this account instead of the token's.", **ACCOUNT_ID)
 @click.option("-r", "--role-name", metavar="ROLE", help="Use this role instead of the token's.")
 @_delivery_options()
 @click.option("-v", "--verbose", count=True, hidden=True)

@@ -8,13 +8,14 @@ from app.services.errors import AmbiguousInstance, InstanceNotFound, SsodeckErro
 from app.services.logout import logout as logout_one
 from app.services.logout import logout_all
 from headless.common import note, resolve_instances
+from headless.completion import PROFILE, SSO_SESSION
 
 
 @click.command()
 @click.argument("start_url", required=False, metavar="[START_URL]")
 @click.argument("region", required=False, metavar="[REGION]")
-@click.option("--profile", metavar="PROFILE", help="Sign out of the instance this profile uses.")
-@click.option("--sso-session", metavar="NAME", help="Sign out of this [sso-session NAME].")
+@click.option("--profile", metavar="PROFILE", help="Sign out of the instance this profile uses.", **PROFILE)
+@click.option("--sso-session", metavar="NAME", help="Sign out of this [sso-session NAME].", **SSO_SESSION)
 @click.option("--all", "all_", is_flag=True, help="Sign out of every cached session, as `aws sso logout` does.")
 @click.option("-v", "--verbose", "--debug", count=True, hidden=True)
 def logout(start_url: str | None, region: str | None, profile: str | None, sso_session: str | None, all_: bool, verbose: int) -> None:

@@ -14,6 +14,8 @@ from app.services.ratelimit import limiter_for
 from app.services.targets import format_account_id
 from headless.common import note, resolve_instances, token_source
 from headless.output import FORMATS, joined, render
+from headless.progress import listing_progress
+from headless.completion import ACCOUNT_ID, SSO_SESSION
 
 COLUMNS = {"id": ("Account ID", "account_id"), "name": ("Account name", "account_name"), "role": ("Role name", "role_name")}
 ORDERS = {"name,role": ("name", "id", "role"), "id,role": ("id", "name", "role"), "id,name": ("id", "name", "role"), "role,id": ("role", "id", "name"), "role,name": ("role", "name", "id")}
@@ -45,8 +47,8 @@ def _age(delta: timedelta) -> str:
 @click.command()
 @click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Start URL (or a regex matching one in ~/.aws/config).")
 @click.option("--sso-region", "region", metavar="REGION", help="The instance's region.")
-@click.option("--sso-session", metavar="NAME", help="Use this [sso-session NAME].")
-@click.option("--account-id", "-a", "--account", "accounts", multiple=True, metavar="ID_OR_REGEX", help="Only these accounts: 12-digit IDs are used directly; other values match an ID prefix/suffix or a regex on the name. Repeatable.")
+@click.option("--sso-session", metavar="NAME", help="Use this [sso-session NAME].", **SSO_SESSION)
+@click.option("--account-id", "-a", "--account", "accounts", multiple=True, metavar="ID_OR_REGEX", help="Only these accounts: 12-digit IDs are used directly; other values match an ID prefix/suffix or a regex on the name. Repeatable.", **ACCOUNT_ID)
 @click.option("--role-name", "-r", "role_patterns", multiple=True, metavar="REGEX", help="Only roles matching one of these regexes. Repeatable.")
 @click.option("--separator", "--sep", "sep", metavar="SEP", help="Join columns with SEP instead of aligning them (rows then stream as they arrive).")
 @click.option("--header/--no-header", default=True, show_default=True, help="Print the column header.")
@@ -98,7 +100,8 @@ def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, 
             found.append(role)
             emit(role)
     else:
-        listing = role_service.get_listing(instance, token, refresh=refresh or force_refresh, on_role=emit)
+        with listing_progress() as progress:
+            listing = role_service.get_listing(instance, token, refresh=refresh or force_refresh, on_role=emit, on_progress=progress)
         if listing.from_cache:
             note(f"Using the role listing cached {_age(listing.age())} (--refresh to ask Identity Center again)")
             for role in listing.roles:
