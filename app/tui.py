@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from textual.app import App
 from textual.binding import Binding
 
+from app.commands import ScreenCommands
 from app.models import Instance
 from app.services import browser, clipboard
 from app.services.awsconfig import load_config
@@ -45,6 +46,7 @@ class SsodeckApp(App[None]):
 
     TITLE = "ssodeck"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark,f1", "help", "Help", tooltip="Keys and what they do"),

@@ -39,11 +39,11 @@ class DestinationScreen(ModalScreen[ConsoleChoice | None]):
         regions = list(dict.fromkeys([self.start_region, *COMMON_REGIONS]))
         with Vertical(id="dest-box"):
             yield Static(f"Open the AWS console as {self.role_label}", id="dest-title", markup=False)
-            yield OptionList(*(Option(f"{name}  {path}", id=path) for name, path in COMMON_DESTINATIONS), id="dest-list")
-            yield Input(value=self.destination or "", placeholder="or a console path, e.g. /s3/buckets/my-bucket", id="dest-path")
+            yield OptionList(*(Option(f"{name:<28} {path}", id=path) for name, path in COMMON_DESTINATIONS), id="dest-list", compact=True)
+            yield Input(value=self.destination or "", placeholder="or a console path, e.g. /s3/buckets/my-bucket", id="dest-path", compact=True)
             with Horizontal(id="dest-row"):
                 yield Label("Region ")
-                yield Select([(r, r) for r in regions], value=self.start_region, allow_blank=False, id="dest-region")
+                yield Select([(r, r) for r in regions], value=self.start_region, allow_blank=False, id="dest-region", compact=True)
             yield Static("", id="dest-error", markup=False)
             with Horizontal(id="dest-buttons"):
                 yield Button("Open console", id="open", variant="primary")

@@ -39,10 +39,10 @@ class ProfileWriteScreen(ModalScreen[str | None]):
             yield Static(f"A profile for {self.role.role_name} in {self.role.account_name or self.role.account_id}", id="profile-title", markup=False)
             with Horizontal(classes="profile-field"):
                 yield Label("Profile name")
-                yield Input(value=name, id="profile-name")
+                yield Input(value=name, id="profile-name", compact=True)
             with Horizontal(classes="profile-field"):
                 yield Label("Region")
-                yield Input(value=region, id="profile-region")
+                yield Input(value=region, id="profile-region", compact=True)
             yield Static("", id="profile-error", markup=False)
             yield DiffView(id="profile-diff")
             with Horizontal(id="profile-buttons"):

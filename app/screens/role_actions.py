@@ -42,6 +42,10 @@ ROLE_ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _url_what(role: Role) -> str:
+    return f"the console sign-in URL for {role.role_name} (it works once, within 15 minutes)"
+
+
 def failure_text(error: SsodeckError) -> str:
     """An error in the app's words: what failed, and the key that fixes it when there is one."""
     if isinstance(error, LoginRequired):
@@ -60,9 +64,11 @@ class RoleActions:
             self.text, self.what = text, what
 
     class OpenUrl(Message):
-        def __init__(self, url: str, what: str) -> None:
+        """A console sign-in URL (a secret) to open for ``role``."""
+
+        def __init__(self, url: str, role: Role) -> None:
             super().__init__()
-            self.url, self.what = url, what
+            self.url, self.role = url, role
 
     class Shell(Message):
         def __init__(self, role: Role, credentials: RoleCredentials) -> None:
@@ -94,6 +100,7 @@ class RoleActions:
         return get_role_credentials(self.instance, role.account_id, role.role_name, token_source=self._token)
 
     def _used(self, role: Role) -> None:
+        """Remember the role as recently used (shown first next time, not while you work)."""
         try:
             settings.record_recent(self.instance, (role.account_id, role.role_name))
         except SsodeckError:
@@ -159,11 +166,10 @@ class RoleActions:
         except SsodeckError:
             pass
         plan = console_launch.plan_launch(self._target(role, choice.region), destination=choice.destination)
-        what = f"the console sign-in URL for {role.role_name} (it works once, within 15 minutes)"
 
         def launch() -> Message:
             url = console_launch.signin_url(plan, token_source=self._token)
-            return self.OpenUrl(url, what) if choice.action == "open" else self.Copy(url, what)
+            return self.OpenUrl(url, role) if choice.action == "open" else self.Copy(url, _url_what(role))
 
         self._in_worker(launch)
         self._used(role)
@@ -213,10 +219,12 @@ class RoleActions:
         self._tick()  # type: ignore[attr-defined]
 
     def on_role_actions_open_url(self, message: OpenUrl) -> None:
+        role = message.role
         if self.app.seams.open_url(message.url):  # type: ignore[attr-defined]
-            self.notify(f"Opened the AWS console ({message.what.split(' (')[0].removeprefix('the console sign-in URL for ')}).")  # type: ignore[attr-defined]
+            self.notify(f"Opened the AWS console as {role.role_name} in {role.account_name or role.account_id}.")  # type: ignore[attr-defined]
         else:
-            self.app.copy_text(message.url, message.what + "; no browser could be opened here")  # type: ignore[attr-defined]
+            self.notify("No web browser could be opened here, so the sign-in URL is copied instead.", severity="warning")  # type: ignore[attr-defined]
+            self.app.copy_text(message.url, _url_what(role))  # type: ignore[attr-defined]
         self._tick()  # type: ignore[attr-defined]
 
     def on_role_actions_shell(self, message: Shell) -> None:

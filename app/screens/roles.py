@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from app.models import Account, Instance, Role, Token
-from app.screens.role_actions import RoleActions
+from app.screens.role_actions import ROLE_ACTIONS, RoleActions
 from app.services import credential_cache, settings, token_cache
 from app.services import roles as listing_service
 from app.services.auth import get_token
@@ -99,7 +99,7 @@ class RolesScreen(RoleActions, Screen[None]):
         yield SessionBar(id="session")
         with Horizontal(id="filter-row"):
             yield Static("Filter ", id="filter-label")
-            yield Input(placeholder="letters in order, e.g. prdadm · ↑↓ choose · Enter: act on the role · Esc clears", id="filter", select_on_focus=False, compact=True)
+            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Esc clears", id="filter", select_on_focus=False, compact=True)
             yield Static("by account", id="view-label")
         yield RoleTree(id="roles")
         with Horizontal(id="status-row"):
@@ -324,6 +324,19 @@ class RolesScreen(RoleActions, Screen[None]):
 
     def action_switch_instance(self) -> None:
         self.app.switch_instance()
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        """What the command palette offers here: the role actions, then the screen's."""
+        role = self.query_one(RoleTree).current_role
+        where = f" — {role.role_name} in {role.account_name or role.account_id}" if role else ""
+        commands = [(text.split(" (")[0] + where, f"key {key}", name) for name, text, key in ROLE_ACTIONS] if role else []
+        commands += [
+            ("Refresh the role listing", "key r", "refresh"),
+            ("Switch between account and role view", "key v", "toggle_view"),
+            ("Sign in again", "key l", "sign_in"),
+            ("Switch Identity Center instance", "key i", "switch_instance"),
+        ]
+        return commands
 
     def _tick(self) -> None:
         role = self.query_one(RoleTree).current_role

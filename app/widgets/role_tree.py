@@ -217,6 +217,7 @@ class RoleTree(ScrollView, can_focus=True):
             self.name_width = name_width
         self.virtual_size = Size(self.size.width, len(source))
         position = self._find(keep) if keep is not None else None
+        self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = position if position is not None else 0
         self._reveal()
         self.refresh()
