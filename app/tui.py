@@ -26,8 +26,11 @@ from app.services.errors import ServiceError, SsodeckError
 from app.services.instances import resolve, specifier_from
 
 
-def _run_shell(argv: list[str], env: Mapping[str, str]) -> int:
-    return subprocess.run(argv, env=dict(env), check=False).returncode
+def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -> int:
+    """Hand the terminal to ``argv`` until it exits, then take it back."""
+    with app.suspend():
+        print(banner, flush=True)
+        return subprocess.run(argv, env=dict(env), check=False).returncode
 
 
 @dataclass
@@ -36,7 +39,7 @@ class Seams:
 
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     copy: Callable[[str], str] = clipboard.copy  # returns where the text went; raises ServiceError
-    run_shell: Callable[[list[str], Mapping[str, str]], int] = _run_shell
+    run_shell: Callable[[App, list[str], Mapping[str, str], str], int] = _run_shell
     open_url: Callable[[str], bool] = browser.open_page
     shell: str = field(default_factory=lambda: os.environ.get("SHELL") or "/bin/sh")
 

@@ -15,6 +15,7 @@ from textual import work
 from textual.message import Message
 
 from app.models import Role
+from app.printable import printable
 from app.services import console_launch, settings
 from app.services.auth import get_token
 from app.services.credentials import get_role_credentials
@@ -234,10 +235,9 @@ class RoleActions:
         env = child_environment(os.environ, message.credentials, default_region(self.instance))
         env["SSODECK_ROLE"] = f"{message.role.account_id}/{message.role.role_name}"
         role = message.role
+        banner = printable(f"ssodeck: a shell as {role.role_name} in {role.account_name or role.account_id} ({role.account_id}); exit it to return.")
         try:
-            with app.suspend():
-                print(f"ssodeck: a shell as {role.role_name} in {role.account_name or role.account_id} ({role.account_id}); exit it to return.")
-                code = app.seams.run_shell([app.seams.shell], env)
+            code = app.seams.run_shell(app, [app.seams.shell], env, banner)
         except Exception as error:  # SuspendNotSupported, or no such shell
             self.notify(f"Could not start a shell here: {error}", severity="error")  # type: ignore[attr-defined]
             return

@@ -99,7 +99,7 @@ class RolesScreen(RoleActions, Screen[None]):
         yield SessionBar(id="session")
         with Horizontal(id="filter-row"):
             yield Static("Filter ", id="filter-label")
-            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Esc clears", id="filter", select_on_focus=False, compact=True)
+            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True)
             yield Static("by account", id="view-label")
         yield RoleTree(id="roles")
         with Horizontal(id="status-row"):
@@ -231,9 +231,11 @@ class RolesScreen(RoleActions, Screen[None]):
         query = self.query_one("#filter", Input).value
         if query.strip():
             source = MatchRows(self.search, self.search.search(query), query, self.favourites)
+            empty = f"No role matches {query.strip()!r}: every letter must appear in order in the account name, ID or role name."
         else:
             source = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts)
-        tree.show(source, name_width=self.name_width, keep=keep)
+            empty = "No roles yet." if self.streaming or not self.fetched_at else "No accounts or roles are assigned to you here."
+        tree.show(source, name_width=self.name_width, keep=keep, empty=empty)
 
     def _counts(self) -> str:
         return f"{len(self.roles)} roles in {len({r.account_id for r in self.roles}) or len(self.accounts)} accounts"
@@ -268,9 +270,10 @@ class RolesScreen(RoleActions, Screen[None]):
         tree = self.query_one(RoleTree)
         filter_box = self.query_one("#filter", Input)
         if filter_box.has_focus:
-            moves = {"down": "cursor(1)", "up": "cursor(-1)", "pagedown": "page(1)", "pageup": "page(-1)"}
+            moves = {"down": (tree.action_cursor, 1), "up": (tree.action_cursor, -1), "pagedown": (tree.action_page, 1), "pageup": (tree.action_page, -1)}
             if event.key in moves:
-                self.run_action(moves[event.key], tree)
+                move, step = moves[event.key]
+                move(step)
                 event.stop()
             return
         if event.is_printable and event.character and event.character.isalnum() and tree.has_focus and event.key not in self._bound_keys():

@@ -207,12 +207,15 @@ class RoleTree(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.source: RowSource = TreeRows([], "account", frozenset(), frozenset())
         self.name_width = 20
+        self.empty = ""
 
     # -- data --------------------------------------------------------------------------
 
-    def show(self, source: RowSource, *, name_width: int | None = None, keep: Role | None = None) -> None:
-        """Display ``source``; the cursor stays on ``keep`` if it is still shown, else the top."""
+    def show(self, source: RowSource, *, name_width: int | None = None, keep: Role | None = None, empty: str = "") -> None:
+        """Display ``source``; the cursor stays on ``keep`` if it is still shown, else the top.
+        ``empty`` is what to say when there are no rows."""
         self.source = source
+        self.empty = empty
         if name_width is not None:
             self.name_width = name_width
         self.virtual_size = Size(self.size.width, len(source))
@@ -297,6 +300,9 @@ class RoleTree(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if index >= len(self.source):
+            if index == 0 and self.empty:
+                muted = base + self.get_component_rich_style("role-tree--detail", partial=True)
+                return Strip([Segment("  " + printable(self.empty), muted)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         row = self.source.row(index)
         style = base + self.get_component_rich_style("role-tree--cursor") if index == self.cursor else base
