@@ -14,7 +14,9 @@ and ListAccountAssignments answers the extra pairs with nothing).
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +104,7 @@ def build_org() -> Org:
     return org
 
 
+@contextmanager
 def emulator_backend() -> Iterator[Backend]:
     org = build_org()
     with Emulator(org=org, page_size_admin=2) as emu:
@@ -115,18 +118,6 @@ def emulator_backend() -> Iterator[Backend]:
             ous={path: unit.ou_id for path, unit in org.units().items()},
             emulator=emu,
         )
-
-
-def moto_backend() -> Iterator[Backend]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        yield seed_moto(Backend("moto", f"http://{host}:{port}"))
-    finally:
-        server.stop()
 
 
 def seed_moto(backend: Backend) -> Backend:
@@ -176,27 +167,45 @@ def seed_moto(backend: Backend) -> Backend:
     return backend
 
 
-@pytest.fixture(scope="module", params=["emulator", "moto"])
-def served(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    """The seeded organization on one server, shared by a module's (read-only) tests."""
-    yield from (emulator_backend() if request.param == "emulator" else moto_backend())
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """One moto server per test process. moto keeps its state per process, not per server,
+    so every test that uses it resets and seeds it first."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
 
 
-@pytest.fixture
-def backend(served: Backend, monkeypatch: pytest.MonkeyPatch) -> Backend:
-    """``served`` with this process pointed at it (admin endpoints, keys and region)."""
-    for key, value in served.env().items():
+def _point(found: Backend, monkeypatch: pytest.MonkeyPatch, extra: dict[str, str] | None = None) -> Backend:
+    for key, value in {**(extra or {}), **found.env()}.items():
         monkeypatch.setenv(key, value)
-    if served.emulator is not None:
-        served.emulator.reset_counters()
-    return served
+    return found
+
+
+@pytest.fixture(params=["emulator", "moto"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
+    """The seeded organization on the emulator, then on moto, with this process pointed at
+    it (admin endpoints, keys and region)."""
+    if request.param == "moto":
+        url = request.getfixturevalue("moto_url")
+        urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset", method="POST"), timeout=10).close()
+        yield _point(seed_moto(Backend("moto", url)), monkeypatch)
+        return
+    with emulator_backend() as found:
+        yield _point(found, monkeypatch)
 
 
 @pytest.fixture
 def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
-    """The seeded organization on an emulator of its own (for what moto cannot do), with
-    this process pointed at it."""
-    for found in emulator_backend():
-        for key, value in found.env().items():
-            monkeypatch.setenv(key, value)
-        yield found
+    """The seeded organization on the emulator alone (for what moto cannot do), with this
+    process pointed at all of it (sign-in and portal too; sign-ins approve at once)."""
+    with emulator_backend() as found:
+        assert found.emulator is not None
+        found.emulator.configure(approval="auto", device_interval=0)
+        yield _point(found, monkeypatch, found.emulator.env())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from admin_support import Backend, backend, emulated, served  # noqa: F401 (fixtures)
+from admin_support import Backend, backend, emulated, moto_url  # noqa: F401 (fixtures)
 from app.models import Instance
 from app.services.admin import organizations
 from app.services.admin.assignments import list_assignments
@@ -200,11 +200,8 @@ def test_role_credentials_of_a_member_account_are_refused(emulated: Backend, mon
     """The app's way in: one of the user's own roles. In the management account it
     administers; in a member account there is no instance, and AWS says access denied."""
     emu = emulated.emulator
-    for key, value in emu.env().items():
-        monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    emu.configure(approval="auto")
     instance = Instance(emu.start_url, emu.region)
     get_token(instance, ui=Browser(), options=FAST)
     token = lambda: get_token(instance).token  # noqa: E731

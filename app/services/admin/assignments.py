@@ -160,6 +160,7 @@ def _assignment_of(item: dict[str, Any]) -> Assignment:
 
 def walk(ctx: AdminContext, query: AssignmentQuery, *, extra: tuple[Task, ...] = (), on_progress: Progress | None = None) -> tuple[Plan, Walked]:
     """Run the query's walk (plus ``extra`` tasks, whose items land in ``Walked.others``)."""
+    ctx.instance  # first: without an instance nothing else is worth asking (or explaining)
     plan = make_plan(ctx, query)
     graph = TaskGraph(on_progress=on_progress)
     state = _Walk(ctx, query, plan, graph)

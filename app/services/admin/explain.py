@@ -51,7 +51,7 @@ class AssignmentIndex:
         self._by_account: dict[str, list[Assignment]] = defaultdict(list)
         self._by_principal: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
         self._by_permission_set: dict[str, list[Assignment]] = defaultdict(list)
-        for assignment in snapshot.assignments:
+        for assignment in dict.fromkeys(snapshot.assignments):
             self._by_account[assignment.account_id].append(assignment)
             self._by_principal[(assignment.principal_type, assignment.principal_id)].append(assignment)
             self._by_permission_set[assignment.permission_set_arn].append(assignment)
