@@ -81,16 +81,14 @@ def _account(call: Call) -> str:
 def list_accounts_for_provisioned_permission_set(call: Call) -> dict[str, Any]:
     call.instance()
     arn = _permission_set(call)
-    accounts = list(dict.fromkeys(a.account_id for a in call.org.assignments_where(permission_set_arn=arn)))
-    page, token = call.page(accounts, arn)
+    page, token = call.page(list(dict.fromkeys(a.account_id for a in call.org.assignments_where(permission_set_arn=arn))), arn)
     return {"AccountIds": page, "NextToken": token}
 
 
 def list_permission_sets_provisioned_to_account(call: Call) -> dict[str, Any]:
     call.instance()
     account_id = _account(call)
-    arns = list(dict.fromkeys(a.permission_set_arn for a in call.org.assignments_where(account_id=account_id)))
-    page, token = call.page(arns, account_id)
+    page, token = call.page(list(dict.fromkeys(a.permission_set_arn for a in call.org.assignments_where(account_id=account_id))), account_id)
     return {"PermissionSets": page, "NextToken": token}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from app.emulator.admin import Call, Handler
@@ -54,19 +55,19 @@ def _filter_value(call: Call, attribute: str) -> str | None:
     return None
 
 
-def list_users(call: Call) -> dict[str, Any]:
+def _listing(call: Call, attribute: str, found: list[Any], name: Callable[[Any], str], shape: Callable[[Call, Any], dict[str, Any]]) -> tuple[list[Any], str | None]:
     call.identity_store()
-    wanted = _filter_value(call, "UserName")
-    users = [u for u in call.org.users.values() if wanted is None or u.user_name == wanted]
-    page, token = call.page([_user_shape(call, u) for u in users], f"users/{wanted}")
+    wanted = _filter_value(call, attribute)
+    return call.page([shape(call, item) for item in found if wanted is None or name(item) == wanted], f"{attribute}/{wanted}")
+
+
+def list_users(call: Call) -> dict[str, Any]:
+    page, token = _listing(call, "UserName", list(call.org.users.values()), lambda u: u.user_name, _user_shape)
     return {"Users": page, "NextToken": token}
 
 
 def list_groups(call: Call) -> dict[str, Any]:
-    call.identity_store()
-    wanted = _filter_value(call, "DisplayName")
-    groups = [g for g in call.org.groups.values() if wanted is None or g.display_name == wanted]
-    page, token = call.page([_group_shape(call, g) for g in groups], f"groups/{wanted}")
+    page, token = _listing(call, "DisplayName", list(call.org.groups.values()), lambda g: g.display_name, _group_shape)
     return {"Groups": page, "NextToken": token}
 
 

@@ -105,8 +105,7 @@ class _Walk:
         if self.query.lookup_names:
             arn, kind, principal_id = assignment.permission_set_arn, assignment.principal_type, assignment.principal_id
             self._once("PERMISSION_SET", arn, lambda: permission_sets.describe(self.ctx, arn))
-            describe = directory.user if kind == "USER" else directory.group
-            self._once(kind, principal_id, lambda: describe(self.ctx, principal_id))
+            self._once(kind, principal_id, lambda: directory.describe(self.ctx, directory.BY_TYPE[kind], principal_id))
         if direct and self.query.expand_groups and assignment.principal_type == "GROUP":
             if ("MEMBERS", assignment.principal_id) not in self._seen:
                 self._seen.add(("MEMBERS", assignment.principal_id))
@@ -220,11 +219,9 @@ class Names:
     def principal(self, principal_type: str, principal_id: str) -> str:
         if not self.enabled:
             return ""
-        if principal_type == "USER":
-            user = directory.user(self.ctx, principal_id)
-            return user.user_name if user else ""
-        group = directory.group(self.ctx, principal_id)
-        return group.display_name if group else ""
+        kind = directory.BY_TYPE[principal_type]
+        found = directory.describe(self.ctx, kind, principal_id)
+        return kind.label(found) if found else ""
 
 
 def row_order(row: AssignmentRow) -> tuple:

@@ -8,6 +8,7 @@ optionally behind a 10-hex-digit prefix), and a name otherwise.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,78 +42,83 @@ def group_of(item: dict[str, Any]) -> Group:
     return Group(item["GroupId"], item.get("DisplayName") or "", item.get("Description") or "")
 
 
+@dataclass(frozen=True)
+class PrincipalKind:
+    """How the identity store describes, lists and finds by name one kind of principal."""
+
+    principal_type: str  # USER | GROUP
+    describe: str
+    listing: str
+    items: str
+    id_key: str
+    id_lookup: str
+    name_path: str
+    of: Callable[[dict[str, Any]], Any]
+    ident: Callable[[Any], str]
+    label: Callable[[Any], str]
+
+
+USERS = PrincipalKind("USER", "describe_user", "list_users", "Users", "UserId", "get_user_id", "userName", user_of,
+                      lambda u: u.user_id, lambda u: u.user_name)
+GROUPS = PrincipalKind("GROUP", "describe_group", "list_groups", "Groups", "GroupId", "get_group_id", "displayName", group_of,
+                       lambda g: g.group_id, lambda g: g.display_name)
+BY_TYPE = {"USER": USERS, "GROUP": GROUPS}
+
+
 def _store(ctx: AdminContext) -> str:
     return ctx.instance.identity_store_id
 
 
-def user(ctx: AdminContext, user_id: str) -> User | None:
-    """DescribeUser, or None for an ID the store does not know."""
+def describe(ctx: AdminContext, kind: PrincipalKind, ident: str) -> Any | None:
+    """DescribeUser / DescribeGroup, or None for an ID the store does not know."""
 
-    def fetch() -> User | None:
+    def fetch() -> Any | None:
+        what = f"looking up {kind.principal_type.lower()} {ident}"
         try:
-            return user_of(ctx.clients.call(SERVICE, "describe_user", f"looking up user {user_id}", IdentityStoreId=_store(ctx), UserId=user_id))
+            return kind.of(ctx.clients.call(SERVICE, kind.describe, what, IdentityStoreId=_store(ctx), **{kind.id_key: ident}))
         except NotFound:
             return None
 
-    return ctx.memo.get(("user", user_id), fetch)
+    return ctx.memo.get((kind.principal_type, ident), fetch)
+
+
+def user(ctx: AdminContext, user_id: str) -> User | None:
+    return describe(ctx, USERS, user_id)
 
 
 def group(ctx: AdminContext, group_id: str) -> Group | None:
-    def fetch() -> Group | None:
+    return describe(ctx, GROUPS, group_id)
+
+
+def by_name(ctx: AdminContext, kind: PrincipalKind, name: str) -> Any | None:
+    """GetUserId / GetGroupId by name, then the principal (described once, as by ID)."""
+
+    def fetch() -> str | None:
+        identifier = {"UniqueAttribute": {"AttributePath": kind.name_path, "AttributeValue": name}}
         try:
-            return group_of(ctx.clients.call(SERVICE, "describe_group", f"looking up group {group_id}", IdentityStoreId=_store(ctx), GroupId=group_id))
+            answer = ctx.clients.call(SERVICE, kind.id_lookup, f"looking up {name!r}", IdentityStoreId=_store(ctx), AlternateIdentifier=identifier)
         except NotFound:
             return None
+        return answer[kind.id_key]
 
-    return ctx.memo.get(("group", group_id), fetch)
-
-
-def _unique(ctx: AdminContext, operation: str, key: str, path: str, value: str) -> str | None:
-    identifier = {"UniqueAttribute": {"AttributePath": path, "AttributeValue": value}}
-    try:
-        answer = ctx.clients.call(SERVICE, operation, f"looking up {value!r}", IdentityStoreId=_store(ctx), AlternateIdentifier=identifier)
-    except NotFound:
-        return None
-    return answer[key]
+    ident = ctx.memo.get((kind.principal_type, "name", name), fetch)
+    return describe(ctx, kind, ident) if ident else None
 
 
-def user_by_name(ctx: AdminContext, user_name: str) -> User | None:
-    """GetUserId by userName, then the user (DescribeUser, shared with lookups by ID)."""
-    user_id = ctx.memo.get(("user-name", user_name), lambda: _unique(ctx, "get_user_id", "UserId", "userName", user_name))
-    return user(ctx, user_id) if user_id else None
+def listing_task(ctx: AdminContext, kind: PrincipalKind) -> Task:
+    """The walk task of ListUsers / ListGroups; each one found also answers later lookups by ID."""
 
-
-def group_by_name(ctx: AdminContext, display_name: str) -> Group | None:
-    group_id = ctx.memo.get(("group-name", display_name), lambda: _unique(ctx, "get_group_id", "GroupId", "displayName", display_name))
-    return group(ctx, group_id) if group_id else None
-
-
-def users_task(ctx: AdminContext) -> Task:
-    """The walk task of ListUsers; each user found also answers later lookups by ID."""
-
-    def remembered(item: dict[str, Any]) -> User:
-        found = user_of(item)
-        ctx.memo.put(("user", found.user_id), found)
+    def remembered(item: dict[str, Any]) -> Any:
+        found = kind.of(item)
+        ctx.memo.put((kind.principal_type, kind.ident(found)), found)
         return found
 
-    return paged(lambda token: ctx.clients.page(SERVICE, "list_users", "Users", "listing users", token, IdentityStoreId=_store(ctx)), remembered)
+    what = f"listing {kind.items.lower()}"
+    return paged(lambda token: ctx.clients.page(SERVICE, kind.listing, kind.items, what, token, IdentityStoreId=_store(ctx)), remembered)
 
 
-def groups_task(ctx: AdminContext) -> Task:
-    def remembered(item: dict[str, Any]) -> Group:
-        found = group_of(item)
-        ctx.memo.put(("group", found.group_id), found)
-        return found
-
-    return paged(lambda token: ctx.clients.page(SERVICE, "list_groups", "Groups", "listing groups", token, IdentityStoreId=_store(ctx)), remembered)
-
-
-def all_users(ctx: AdminContext) -> list[User]:
-    return ctx.memo.get("users", lambda: drain(users_task(ctx)))
-
-
-def all_groups(ctx: AdminContext) -> list[Group]:
-    return ctx.memo.get("groups", lambda: drain(groups_task(ctx)))
+def everyone(ctx: AdminContext, kind: PrincipalKind) -> list[Any]:
+    return ctx.memo.get((kind.principal_type, "all"), lambda: drain(listing_task(ctx, kind)))
 
 
 def memberships_task(ctx: AdminContext, group_id: str) -> Task:

@@ -19,7 +19,7 @@ from app.services.admin.tasks import Progress
 
 
 def load_snapshot(ctx: AdminContext, *, on_progress: Progress | None = None) -> AdminSnapshot:
-    extra = (directory.users_task(ctx), directory.groups_task(ctx), permission_sets.listing_task(ctx))
+    extra = (directory.listing_task(ctx, directory.USERS), directory.listing_task(ctx, directory.GROUPS), permission_sets.listing_task(ctx))
     _, found = walk(ctx, AssignmentQuery(expand_groups=True, lookup_names=False), extra=extra, on_progress=on_progress)
     return AdminSnapshot(
         instance=ctx.instance,

@@ -108,30 +108,21 @@ def make_plan(ctx: AdminContext, query: AssignmentQuery) -> Plan:
 def _principals(ctx: AdminContext, query: AssignmentQuery) -> set[tuple[str, str]] | None:
     if not (query.users or query.groups):
         return None
-    store = ctx.instance.identity_store_id
     found: set[tuple[str, str]] = set()
-    for value in query.users:
-        if directory.is_principal_id(value):
-            if directory.user(ctx, value) is None:
-                raise NotFound(f"no user with ID {value} in identity store {store}")
-            found.add(("USER", value))
-            continue
-        (pattern,) = compile_patterns((value,), "--user")
-        matched = [u.user_id for u in directory.all_users(ctx) if pattern.search(u.user_name)]
-        if not matched:
-            raise NotFound(f"no user name matches {value!r} in identity store {store}")
-        found |= {("USER", user_id) for user_id in matched}
-    for value in query.groups:
-        if directory.is_principal_id(value):
-            if directory.group(ctx, value) is None:
-                raise NotFound(f"no group with ID {value} in identity store {store}")
-            found.add(("GROUP", value))
-            continue
-        (pattern,) = compile_patterns((value,), "--group")
-        matched = [g.group_id for g in directory.all_groups(ctx) if pattern.search(g.display_name)]
-        if not matched:
-            raise NotFound(f"no group name matches {value!r} in identity store {store}")
-        found |= {("GROUP", group_id) for group_id in matched}
+    for kind, values, flag in ((directory.USERS, query.users, "--user"), (directory.GROUPS, query.groups, "--group")):
+        noun = kind.principal_type.lower()
+        where = f"in identity store {ctx.instance.identity_store_id}"
+        for value in values:
+            if directory.is_principal_id(value):
+                if directory.describe(ctx, kind, value) is None:
+                    raise NotFound(f"no {noun} with ID {value} {where}")
+                found.add((kind.principal_type, value))
+                continue
+            (pattern,) = compile_patterns((value,), flag)
+            matched = {(kind.principal_type, kind.ident(p)) for p in directory.everyone(ctx, kind) if pattern.search(kind.label(p))}
+            if not matched:
+                raise NotFound(f"no {noun} name matches {value!r} {where}")
+            found |= matched
     return found
 
 

@@ -23,6 +23,7 @@ KINDS = {
     "user": "user", "users": "user", "group": "group", "groups": "group",
     "permission-set": "permission-set", "permission-sets": "permission-set", "account": "account", "accounts": "account",
 }
+PRINCIPALS = {"user": directory.USERS, "group": directory.GROUPS}
 NOT_FOUND = {"user": "NOT_FOUND", "group": "NOT_FOUND", "account": "NOT_FOUND", "permission-set": "UNKNOWN"}
 
 
@@ -47,15 +48,15 @@ def lookup(ctx: AdminContext, kind: str, values: tuple[str, ...]) -> list[Lookup
         for value in values:
             if permission_sets.looks_like_id(value):
                 permission_sets.permission_set_arn(ctx, value)
-    one: Callable[[str], list[LookupRow]] = {"user": _user, "group": _group, "permission-set": _permission_set, "account": _account}[kind](ctx)
+    one: Callable[[str], list[LookupRow]] = {"user": _principal("user"), "group": _principal("group"), "permission-set": _permission_set,
+                                             "account": _account}[kind](ctx)
     return [row for rows in fan_out(one, list(values)) for row in rows]
 
 
 def _everything(ctx: AdminContext, kind: str) -> list[LookupRow]:
-    if kind == "user":
-        return [LookupRow(ALL, u.user_name, u.user_id) for u in directory.all_users(ctx)]
-    if kind == "group":
-        return [LookupRow(ALL, g.display_name, g.group_id) for g in directory.all_groups(ctx)]
+    if kind in PRINCIPALS:
+        principal = PRINCIPALS[kind]
+        return [LookupRow(ALL, principal.label(p), principal.ident(p)) for p in directory.everyone(ctx, principal)]
     if kind == "permission-set":
         return [LookupRow(ALL, ps.name, ps.arn) for ps in permission_sets.all_permission_sets(ctx)]
     return [LookupRow(ALL, a.name, a.account_id) for a in organizations.list_accounts(ctx.clients)]
@@ -66,22 +67,18 @@ def _missing(kind: str, value: str, by_id: bool, ident: str = "") -> LookupRow:
     return LookupRow(value, marker, ident or value, False) if by_id else LookupRow(value, value, marker, False)
 
 
-def _user(ctx: AdminContext) -> Callable[[str], list[LookupRow]]:
-    def one(value: str) -> list[LookupRow]:
-        by_id = directory.is_principal_id(value)
-        found = directory.user(ctx, value) if by_id else directory.user_by_name(ctx, value)
-        return [LookupRow(value, found.user_name, found.user_id) if found else _missing("user", value, by_id)]
+def _principal(kind: str) -> Callable[[AdminContext], Callable[[str], list[LookupRow]]]:
+    principal = PRINCIPALS[kind]
 
-    return one
+    def bound(ctx: AdminContext) -> Callable[[str], list[LookupRow]]:
+        def one(value: str) -> list[LookupRow]:
+            by_id = directory.is_principal_id(value)
+            found = directory.describe(ctx, principal, value) if by_id else directory.by_name(ctx, principal, value)
+            return [LookupRow(value, principal.label(found), principal.ident(found)) if found else _missing(kind, value, by_id)]
 
+        return one
 
-def _group(ctx: AdminContext) -> Callable[[str], list[LookupRow]]:
-    def one(value: str) -> list[LookupRow]:
-        by_id = directory.is_principal_id(value)
-        found = directory.group(ctx, value) if by_id else directory.group_by_name(ctx, value)
-        return [LookupRow(value, found.display_name, found.group_id) if found else _missing("group", value, by_id)]
-
-    return one
+    return bound
 
 
 def _permission_set(ctx: AdminContext) -> Callable[[str], list[LookupRow]]:
