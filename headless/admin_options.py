@@ -46,16 +46,17 @@ class ProgressLine:
         self.label = label
         self.enabled = sys.stderr.isatty()
         self._shown = 0.0
-        self._drawn = False
+        self._width = 0
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
         if not self.enabled or (now - self._shown < 0.1 and done < total):
             return
         self._shown = now
-        self._drawn = True
-        click.echo(f"\r{self.label}: {done}/{total} requests", err=True, nl=False)
+        text = f"{self.label}: {done}/{total} requests"
+        self._width = max(self._width, len(text))
+        click.echo(f"\r{text}", err=True, nl=False)
 
     def clear(self) -> None:
-        if self._drawn:
-            click.echo("\r\033[K", err=True, nl=False)
+        if self._width:
+            click.echo("\r" + " " * self._width + "\r", err=True, nl=False)

@@ -21,6 +21,7 @@ from admin_support import Backend, backend, emulated, moto_url  # noqa: F401 (fi
 from app.models import Instance
 from app.services.auth import get_token
 from app.services.credentials import get_role_credentials
+from headless.admin_options import ProgressLine
 from headless.cli import main
 from headless.commands.admin import ADMIN_COMMANDS
 from support import FAST, Browser, run_cli, write_config
@@ -184,3 +185,21 @@ def test_an_sso_profile_of_the_users_own_admin_role_works(emulated: Backend, aws
     done = run_cli("admin", "lookup", "user", "alice", "--profile", "org-admin", "--sep", ",", "--no-header", env=env)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"alice,{emulated.users['alice']}\n", "")
     assert emu.counts()["GetRoleCredentials"] == 1
+
+
+def test_show_id_and_progress_go_to_stderr(backend: Backend, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    shown = cli.run("assignments", "--show-id", "-u", "carol", "--no-header")
+    instance_id = backend.instance_arn.rsplit("/", 1)[1]
+    assert shown.stderr == f"Using Identity Center instance {instance_id} and identity store {backend.identity_store_id}\n"
+    assert shown.stdout.count("\n") == 1 and shown.returncode == 0
+    drawn = ProgressLine("Listing assignments")
+    drawn.enabled = True  # as on a terminal
+    drawn(1, 3)
+    drawn(3, 3)
+    drawn.clear()
+    line = "Listing assignments: 3/3 requests"
+    assert capsys.readouterr().err == f"\rListing assignments: 1/3 requests\r{line}\r{' ' * len(line)}\r"
+    quiet = ProgressLine("Listing assignments")  # stderr is not a terminal here
+    quiet(1, 1)
+    quiet.clear()
+    assert capsys.readouterr().err == ""
