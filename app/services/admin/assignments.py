@@ -83,7 +83,7 @@ class _Walk:
                 return
             self.found.members.setdefault(item.group_id, []).append(item.user_id)
             if self.query.lookup_names:
-                self._once("USER", item.user_id, lambda: directory.user(self.ctx, item.user_id))
+                self._once("USER", item.user_id, lambda: directory.describe(self.ctx, directory.USERS, item.user_id))
         else:
             self.found.others.append(item)
 

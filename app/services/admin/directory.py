@@ -82,14 +82,6 @@ def describe(ctx: AdminContext, kind: PrincipalKind, ident: str) -> Any | None:
     return ctx.memo.get((kind.principal_type, ident), fetch)
 
 
-def user(ctx: AdminContext, user_id: str) -> User | None:
-    return describe(ctx, USERS, user_id)
-
-
-def group(ctx: AdminContext, group_id: str) -> Group | None:
-    return describe(ctx, GROUPS, group_id)
-
-
 def by_name(ctx: AdminContext, kind: PrincipalKind, name: str) -> Any | None:
     """GetUserId / GetGroupId by name, then the principal (described once, as by ID)."""
 

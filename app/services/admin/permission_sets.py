@@ -93,10 +93,3 @@ def listing_task(ctx: AdminContext) -> Task:
 
     return paged(lambda token: ctx.clients.page(SERVICE, "list_permission_sets", "PermissionSets", "listing permission sets", token,
                                                 InstanceArn=ctx.instance.arn), describing)
-
-
-def tags(ctx: AdminContext, arn: str) -> dict[str, str]:
-    """A permission set's tags (ListTagsForResource)."""
-    items = ctx.clients.pages(SERVICE, "list_tags_for_resource", "Tags", f"listing tags of permission set {short_id(arn)}",
-                              InstanceArn=ctx.instance.arn, ResourceArn=arn)
-    return {item["Key"]: item.get("Value", "") for item in items}
