@@ -18,7 +18,7 @@ from app.services.admin.filters import AssignmentQuery
 from app.services.admin.lookup import lookup
 from app.services.auth import get_token
 from app.services.credentials import get_role_credentials
-from app.services.errors import AccessDenied, ConfigError, InstanceNotFound
+from app.services.errors import AccessDenied, ConfigError, InstanceNotFound, ServiceError
 from support import FAST, Browser
 
 
@@ -233,3 +233,12 @@ def test_missing_credentials_region_or_profile(monkeypatch: pytest.MonkeyPatch) 
     assert open_clients(region="ap-south-1").region == "ap-south-1"
     with pytest.raises(ConfigError, match="profile nowhere is not in the AWS config"):
         open_clients(profile="nowhere")
+
+
+def test_rejected_credentials_and_unreachable_aws(emulated: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulated.emulator.configure(failures={"sso-admin.ListInstances": {"status": 400, "shape": "UnrecognizedClientException", "count": 1}})
+    with pytest.raises(CredentialsError, match=r"AWS rejected the credentials \(UnrecognizedClientException\) while listing Identity Center instances"):
+        context().instance
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_ADMIN", "http://127.0.0.1:9")
+    with pytest.raises(ServiceError, match=r"cannot reach AWS \(connection failed at http://127.0.0.1:9/\) while listing Identity Center instances"):
+        context().instance
