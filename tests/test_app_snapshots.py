@@ -11,7 +11,7 @@ import pytest
 from app.models import Instance
 from app.services.errors import LoginExpired
 from app.services.oidc import DevicePrompt
-from app_support import Outside, app_for, clock_before_expiry, roles_ready, sign_in
+from app_support import Outside, app_for, clock_before_expiry, roles_ready, sign_in, steady
 
 SIZE = (110, 32)
 
@@ -66,6 +66,8 @@ def test_console_destination(snap_compare, snapshot_app):
     async def console(pilot):
         await roles_ready(pilot, snapshot_app)
         await pilot.press("down", "tab", "o")
+        await pilot.pause(0.1)
+        steady(snapshot_app)
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=console)
 
@@ -79,6 +81,8 @@ def test_write_profile(snap_compare, snapshot_app, monkeypatch):
     async def profile(pilot):
         await roles_ready(pilot, snapshot_app)
         await pilot.press("down", "tab", "w")
+        await pilot.pause(0.2)
+        steady(snapshot_app)
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=profile)
     assert not fixed.exists()  # shown, not written
