@@ -20,38 +20,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import pty
-import select
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-from _env import ROOT, isolate
+from _env import isolate
+from _tui import START_URL, AppInTerminal, listing, warm_home
 
 GOAL_MS = 16.0
-START_URL = "https://bench.awsapps.com/start"
-
-
-def listing(count: int):  # noqa: ANN201 - (accounts, roles)
-    """``count`` roles over realistic account names: 7 permission sets per account."""
-    from app.emulator import generate_org
-    from app.emulator.generate import PERMISSION_SETS
-    from app.models import Account, Role
-
-    accounts = count // 7 + 1
-    org = generate_org(accounts=accounts + accounts // 40 + 8, seed=3)
-    names = [name for name, _, _ in PERMISSION_SETS][:7]
-    found_accounts, roles = [], []
-    for account in org.active_accounts():
-        found_accounts.append(Account(account.account_id, account.name))
-        for name in names:
-            roles.append(Role(account.account_id, name, account.name))
-            if len(roles) == count:
-                return found_accounts, roles
-    return found_accounts, roles
 
 
 async def in_process(count: int, query: str) -> list[float]:
@@ -91,69 +66,19 @@ async def in_process(count: int, query: str) -> list[float]:
     return times
 
 
-def warm_home(count: int) -> Path:
-    """A HOME with a valid-looking token and a fresh cached listing of ``count`` roles."""
-    from app.models import Instance, Token, utcnow
-    from app.services import roles as listing_service
-    from app.services import token_cache
-    from datetime import timedelta
-
-    home = isolate()
-    instance = Instance(START_URL, "us-east-1")
-    token_cache.save_token(instance, Token(START_URL, "us-east-1", "bench-token", utcnow() + timedelta(hours=1)))
-    accounts, roles = listing(count)
-    listing_service.save_cached(instance, listing_service.Listing(tuple(accounts), tuple(roles), utcnow()))
-    return home
-
-
 def in_terminal(count: int, query: str) -> list[float]:
-    warm_home(count)
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "AWS_DEFAULT_SSO_START_URL": START_URL,
-        "AWS_DEFAULT_SSO_REGION": "us-east-1",
-        # Revalidation fails at once (nothing listens there); the cached listing stays.
-        "AWS_ENDPOINT_URL_SSO": "http://127.0.0.1:9",
-        "AWS_ENDPOINT_URL_SSO_OIDC": "http://127.0.0.1:9",
-        "COLUMNS": "120",
-        "LINES": "40",
-    }
-    leader, follower = pty.openpty()
-    import fcntl
-    import struct
-    import termios
-
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    process = subprocess.Popen([sys.executable, "-m", "headless"], stdin=follower, stdout=follower, stderr=follower, env=env, cwd=ROOT)
-    os.close(follower)
-    seen = b""
-    deadline = time.monotonic() + 30
-    while b"roles in" not in seen and time.monotonic() < deadline:
-        if select.select([leader], [], [], 0.1)[0]:
-            seen += os.read(leader, 65536)
-    drain(leader, 0.5)
+    warm_home(*listing(count))
+    app = AppInTerminal()
+    app.wait_for(b"roles in")
+    app.drain(0.5)
     times = []
-    typed = list(query) + ["\x7f"] * len(query)
-    for key in typed:
+    for key in list(query) + ["\x7f"] * len(query):
         started = time.perf_counter()
-        os.write(leader, key.encode())
-        last = drain(leader, 0.15)
+        app.send(key)
+        last = app.drain(0.15)
         times.append(((last or started) - started) * 1000)
-    os.write(leader, b"\x11")  # ctrl+q
-    process.wait(timeout=15)
-    os.close(leader)
+    app.quit()
     return times
-
-
-def drain(fd: int, quiet: float) -> float | None:
-    """Read until the terminal has been quiet for ``quiet`` seconds; when the last byte came."""
-    last = None
-    while select.select([fd], [], [], quiet)[0]:
-        if not os.read(fd, 65536):
-            break
-        last = time.perf_counter()
-    return last
 
 
 def main() -> None:
