@@ -254,3 +254,21 @@ def test_listing_cache_is_the_one_the_cli_writes(emu):
     sign_in(emu)
     assert run_cli("roles").returncode == 0
     assert listing_service.load_cached(Instance(emu.start_url, emu.region)) is not None
+
+
+async def test_an_unexpected_failure_in_the_background_is_said_not_hidden(emu, monkeypatch):
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+
+        def broken(*args, **kwargs):  # noqa: ANN002, ANN003 - a bug, wherever it is
+            raise KeyError("boom")
+
+        monkeypatch.setattr("app.screens.role_actions.get_role_credentials", broken)
+        await pilot.press("down", "tab", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, RolesScreen)
+    assert any("Something unexpected went wrong (KeyError)" in note for note in outside.notes), outside.notes

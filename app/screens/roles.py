@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from app.models import Account, Instance, Role, Token
 from app.screens.role_actions import ROLE_ACTIONS, RoleActions
+from app.screens.worker_errors import ReportsWorkerErrors
 from app.services import credential_cache, settings, token_cache
 from app.services import roles as listing_service
 from app.services.auth import get_token
@@ -38,7 +39,7 @@ def age_text(fetched_at: datetime, now: datetime) -> str:
     return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
-class RolesScreen(RoleActions, Screen[None]):
+class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     CSS_PATH = "roles.tcss"
     AUTO_FOCUS = "#filter"  # type to find a role straight away
     BINDINGS: ClassVar[list[BindingType]] = [
