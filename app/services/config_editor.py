@@ -20,7 +20,7 @@ from typing import Literal
 
 from app.models import ProfilePlan
 from app.services.atomic import atomic_write
-from app.services.awsconfig import AwsConfig, parse_config_text
+from app.services.awsconfig import AwsConfig, parse_config_text, read_config_text
 from app.services.errors import ConfigError
 from app.services.config_render import SectionEdit, render, section_header
 from app.services.locks import exclusive
@@ -62,19 +62,6 @@ class ConfigEdit:
             if change.section.startswith("profile "):
                 counts[change.kind] = counts.get(change.kind, 0) + 1
         return counts  # "skip" appears only when something was left alone on purpose
-
-
-def read_config_text(path: Path) -> str:
-    """The file exactly as stored (CRLF kept); a missing file reads as empty."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return ""
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not valid UTF-8 ({error.reason})") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
 
 
 def writable_key(key: str) -> bool:

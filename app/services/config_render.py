@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from configupdater import ConfigUpdater, Option, Section, Space
 
 from app.models import ProfilePlan
+from app.services.awsconfig import section_identity
 from app.services.errors import ConfigError
 
-_SHLEX_WHITESPACE = re.compile(r"[ \t\r\n]+")
 _HEADER = re.compile(r"^\[(.+)\]", re.MULTILINE)
 _INDENTED_HEADER = re.compile(r"^[^\S\n]+\[.+\]", re.MULTILINE)
 
@@ -40,22 +39,9 @@ def section_header(kind: str, name: str) -> str:
 
 
 def identity(section: str) -> str | None:
-    """What botocore calls a section (``build_profile_map``); None if it is not addressable."""
-    for kind in ("profile", "sso-session", "services"):
-        if section.startswith(kind):
-            parts = _shlex_split(section)
-            return f"{kind} {parts[1]}" if parts is not None and len(parts) == 2 else None
-    return "profile default" if section == "default" else None
-
-
-def _shlex_split(text: str) -> list[str] | None:
-    """``shlex.split`` as botocore calls it, with a fast path for the usual unquoted header."""
-    if not any(char in text for char in "'\"\\"):
-        return _SHLEX_WHITESPACE.split(text.strip(" \t\r\n")) if text.strip(" \t\r\n") else []
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return None
+    """What botocore calls a section (``profile NAME``, ``sso-session NAME``); None if it is not addressable."""
+    found = section_identity(section)
+    return f"{found[0]} {found[1]}" if found is not None else None
 
 
 class _Out:
