@@ -105,28 +105,27 @@ def parse_config_text(text: str, path: str | PathLike[str]) -> AwsConfig:
 
 def build_config(text: str, path: str | PathLike[str]) -> AwsConfig:
     """Parse without the cache (``parse_config_text`` is the usual entry)."""
+    config = AwsConfig(path)
+    targets = {"profile": config.profiles, "sso-session": config.sso_sessions, "services": config.services}
+    for header, values in raw_sections(text, path).items():
+        found = section_identity(header)
+        if found is not None:  # a later section wins over an earlier one of the same name
+            targets[found[0]][found[1]] = values
+    return config
+
+
+def raw_sections(text: str, path: str | PathLike[str]) -> dict[str, Section]:
+    """Every section by its header, values begun on the next line as one level of nested
+    keys: botocore's ``raw_config_parse`` (which also reads the credentials file)."""
     try:
         sections = ini.read(text, str(path))
     except configparser.Error as error:
         raise ConfigError(describe_parse_error(error, path)) from None
-    return config_from(sections, path)
-
-
-def config_from(sections: ini.Sections, path: str | PathLike[str]) -> AwsConfig:
-    """Sections (from ``ini``, whose dicts it takes over) sorted into profiles, sso-sessions
-    and services as botocore's ``build_profile_map`` does; a later section wins over an
-    earlier one of the same name."""
-    config = AwsConfig(path)
-    targets = {"profile": config.profiles, "sso-session": config.sso_sessions, "services": config.services}
     for header, values in sections.items():
-        found = section_identity(header)
-        if found is None:
-            continue
         for key, raw in values.items():
-            if raw.startswith("\n"):  # a value begun on the next line: one level of nested keys
+            if raw.startswith("\n"):
                 values[key] = _nested(raw, path, header)
-        targets[found[0]][found[1]] = values
-    return config
+    return sections
 
 
 _SHLEX_WHITESPACE = re.compile(r"[ \t\r\n]+")
