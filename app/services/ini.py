@@ -29,6 +29,11 @@ def universal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def is_header_line(line: str) -> bool:
+    """Whether configparser reads this line as a section header when it is no continuation."""
+    return _HEADER.match(line.strip()) is not None
+
+
 def read(text: str, source: str) -> Sections:
     """Every section and its values, as ``RawConfigParser.read_string`` then ``options`` and
     ``get`` give them; ``configparser.Error`` for a file botocore refuses."""
