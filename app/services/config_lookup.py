@@ -3,7 +3,7 @@
 credential-process's warm path runs on every credential refresh of every SDK, so it cannot
 parse a 5 MB config each time. It only needs two sections. Every header botocore could
 read as ``[profile NAME]`` contains NAME as written, or a quote or backslash (shlex
-quoting), so searching the raw bytes for those finds every candidate line; each candidate
+quoting), so searching the file's bytes for those finds every candidate line; each candidate
 is then read with the rest of its chunk (from the unindented header line before it to the
 next one, which configparser reads exactly as inside the whole file) by the same loop that
 parses the whole file. When this cannot be sure of botocore's answer (a ``[DEFAULT]``
@@ -25,11 +25,11 @@ QUOTING = (b'"', b"'", b"\\")
 def find_profile(path: str, name: str) -> AwsConfig | None:
     """The profile and the ``[sso-session]`` it names, as botocore reads them; None if unsure."""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle:  # searched as UTF-8 bytes: no decoding of megabytes
             data = handle.read()
-        if b"\r" in data:
+        if b"\r" in data:  # line ends as botocore's text-mode read sees them
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        if b"[DEFAULT]" in data:  # its keys go into every section
+        if b"[DEFAULT" in data:  # its keys go into every section
             return None
         found = AwsConfig(path)
         profile = _find(data, path, "profile", name, (name.encode(), *QUOTING))
@@ -54,7 +54,7 @@ def _find(data: bytes, path: str, kind: str, name: str, needles: tuple[bytes, ..
     if lines is None:
         return None
     matches: list[tuple[str, Section]] = []
-    for start, end in sorted({(_chunk_start(data, line), _chunk_end(data, line)) for line in lines}):
+    for start, end in sorted({(ini.chunk_start(data, line), ini.chunk_end(data, line)) for line in lines}):
         for header, values in raw_sections(data[start:end].decode(), path).items():
             if section_identity(header) == (kind, name):
                 matches.append((header, values))
@@ -76,38 +76,8 @@ def _candidate_lines(data: bytes, needles: tuple[bytes, ...], starts: tuple[str,
             if looked > MAX_LINES:
                 return None
             begin = data.rfind(b"\n", 0, at) + 1
-            end = _line_end(data, at)
+            end = ini.line_end(data, at)
             if data[begin:end].decode().strip().startswith(starts):
                 found.add(begin)
             at = data.find(needle, end)
     return found
-
-
-def _line_end(data: bytes, at: int) -> int:
-    end = data.find(b"\n", at)
-    return len(data) if end < 0 else end
-
-
-def _is_header(data: bytes, begin: int) -> bool:
-    """Whether the unindented line at ``begin`` is a section header (never a continuation)."""
-    return ini.is_header_line(data[begin : _line_end(data, begin)].decode())
-
-
-def _chunk_start(data: bytes, line: int) -> int:
-    """The unindented header line at or before ``line``, or the start of the file."""
-    at = line
-    while at > 0 and not (data[at : at + 1] == b"[" and _is_header(data, at)):
-        at = data.rfind(b"\n[", 0, at) + 1
-    return at
-
-
-def _chunk_end(data: bytes, line: int) -> int:
-    """The next unindented header line after the one at ``line``, or the end of the file."""
-    at = _line_end(data, line)
-    while True:
-        at = data.find(b"\n[", at)
-        if at < 0:
-            return len(data)
-        if _is_header(data, at + 1):
-            return at + 1
-        at += 1

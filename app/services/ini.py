@@ -29,9 +29,45 @@ def universal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def is_header_line(line: str) -> bool:
-    """Whether configparser reads this line as a section header when it is no continuation."""
-    return _HEADER.match(line.strip()) is not None
+def chunk_start(text: str | bytes, line: int) -> int:
+    """The unindented section header line at or before the line starting at ``line`` (or 0).
+
+    configparser never reads an unindented line as a continuation, so from such a header on
+    (up to the next one: ``chunk_end``) a text scans on its own exactly as inside the whole.
+    Works on the text or on its UTF-8 bytes (a big file is searched faster undecoded).
+    """
+    newline, bracket = _marks(text)
+    at = line
+    while at > 0 and not (text.startswith(bracket, at) and _is_header(text, at)):
+        at = text.rfind(newline + bracket, 0, at) + 1
+    return at
+
+
+def chunk_end(text: str | bytes, line: int) -> int:
+    """The next unindented section header line after the line starting at ``line`` (or the end)."""
+    newline, bracket = _marks(text)
+    at = line_end(text, line)
+    while True:
+        at = text.find(newline + bracket, at)
+        if at < 0:
+            return len(text)
+        if _is_header(text, at + 1):
+            return at + 1
+        at += 1
+
+
+def line_end(text: str | bytes, at: int) -> int:
+    end = text.find(_marks(text)[0], at)
+    return len(text) if end < 0 else end
+
+
+def _marks(text: str | bytes) -> tuple:
+    return ("\n", "[") if isinstance(text, str) else (b"\n", b"[")
+
+
+def _is_header(text: str | bytes, begin: int) -> bool:
+    line = text[begin : line_end(text, begin)]
+    return _HEADER.match((line if isinstance(line, str) else line.decode()).strip()) is not None
 
 
 def read(text: str, source: str) -> Sections:
