@@ -50,14 +50,16 @@ class _Out:
     def __init__(self, eol: str) -> None:
         self.eol = eol
         self.chunks: list[str] = []
+        self.size = 0
 
     def add(self, text: str) -> None:
         if text:
             self.chunks.append(text)
+            self.size += len(text)
 
     def end_line(self) -> None:
         if self.chunks and not self.chunks[-1].endswith("\n"):
-            self.chunks.append(self.eol)
+            self.add(self.eol)
 
     def at_blank_line(self) -> bool:
         """True at the start of the file or right after a blank line."""
@@ -74,24 +76,37 @@ class _Out:
         return "".join(self.chunks)
 
 
-def render(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str]) -> str:
+Span = tuple[int, int, int, int]  # a rewritten stretch: start and end in the old text, then in the new
+
+
+def render(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str]) -> tuple[str, list[Span]]:
+    """The new text, and the stretches of it that differ from ``text`` (whole lines, in order);
+    everything between them is copied unchanged, so checks and diffs need look only there."""
     newline = text.find("\n")
     out = _Out("\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n")
+    spans: list[Span] = []
     if removed or any(not edit.new for edit in edits.values()):
-        _render_existing(path, text, edits, removed, out)
+        _render_existing(path, text, edits, removed, out, spans)
     else:
         out.add(text)  # only additions: the existing text is kept whole, no tree needed
-    for edit in edits.values():
-        if edit.new:
+    new = [edit for edit in edits.values() if edit.new]
+    if new:
+        if spans and spans[-1][1] == len(text):  # the last chunk was rewritten: one stretch to the end
+            old_start, _, new_start, _ = spans.pop()
+        else:  # the last line, if it lacks its line end, gains one
+            unended = len(text) - (text.rfind("\n") + 1)
+            old_start, new_start = len(text) - unended, out.size - unended
+        for edit in new:
             out.end_line()
             if not out.at_blank_line():
                 out.add(out.eol)
             out.add(f"[{section_header(edit.plan.kind, edit.plan.name)}]{out.eol}")
             out.add("".join(_new_line(key, value, out.eol) for key, value in edit.writes.items()))
-    return out.text()
+        spans.append((old_start, len(text), new_start, out.size))
+    return out.text(), spans
 
 
-def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str], out: _Out) -> None:
+def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str], out: _Out, spans: list[Span]) -> None:
     """Copy the text chunk by chunk; only chunks holding a touched section go through configupdater.
 
     A chunk starts at an unindented header line, which configparser can never read as part of
@@ -99,7 +114,8 @@ def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], remov
     keeps an edit of a few sections in a 70,000-line file from building a tree of all of it.
     """
     wanted = set(edits) | removed
-    chunks = [text[start:end] for start, end in _chunk_bounds(text)]
+    bounds = _chunk_bounds(text)
+    chunks = [text[start:end] for start, end in bounds]
     trees: dict[int, ConfigUpdater] = {}
     chosen: dict[str, tuple[int, int]] = {}  # the last section botocore knows by that name wins
     for index, chunk in enumerate(chunks):
@@ -123,6 +139,7 @@ def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], remov
         if index not in targets:
             out.add(chunk)
             continue
+        begin = out.size
         position = -1
         for block in (trees.get(index) or _tree(path, chunk)).iter_blocks():
             position += isinstance(block, Section)
@@ -133,6 +150,7 @@ def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], remov
                 _render_edited(block, edits[name], out)
             else:
                 out.add(str(block))
+        spans.append((*bounds[index], begin, out.size))
 
 
 def _chunk_bounds(text: str) -> list[tuple[int, int]]:
