@@ -17,6 +17,7 @@ from app.services import config_render
 from app.services.config_diff import lines
 from app.services.config_editor import plan_sections
 from app.services.errors import ConfigError
+from support import count_full_parses
 from test_config_properties import configs, plans, render
 
 PATH = Path("/cfg/config")
@@ -79,11 +80,18 @@ def test_dry_run_diff_is_an_exact_patch(data: st.DataObject, padding: int) -> No
     assert len(diff.splitlines()) <= len(whole_file_diff(edit.before, edit.after).splitlines()) + 2 * diff.count("\n@@")
 
 
-def test_far_apart_changes_give_separate_hunks_with_their_line_numbers() -> None:
+def test_far_apart_changes_give_separate_hunks_with_their_line_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
     before = "".join(f"[profile p{n}]\nregion = eu-west-1\n" for n in range(2000))
     upserts = [ProfilePlan("p5", (("region", "us-east-1"),)), ProfilePlan("p1500", (("region", "us-east-1"),)), ProfilePlan("new", (("region", "x"),))]
+    parses = count_full_parses(monkeypatch, len(before))
+    compared: list[int] = []
+    real_diff = difflib.unified_diff
+    monkeypatch.setattr(difflib, "unified_diff", lambda old, new, *args, **kwargs: compared.append(len(old)) or real_diff(old, new, *args, **kwargs))
     edit = plan_sections(PATH, before, upserts, [], "overwrite")
     diff = edit.diff()
+    assert parses() == 1  # the file as read; the planned text is checked where it changed, not parsed whole
+    assert max(compared) < 20  # lines around each change, not the 4,000 of the file
+    monkeypatch.setattr(difflib, "unified_diff", real_diff)
     assert [line for line in diff.splitlines() if line.startswith("@@")] == ["@@ -9,7 +9,7 @@", "@@ -2999,7 +2999,7 @@", "@@ -3998,3 +3998,6 @@"]
     assert diff == whole_file_diff(edit.before, edit.after)
 

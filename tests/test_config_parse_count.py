@@ -7,8 +7,6 @@ botocore parses with (its data-plane clients used to, once per client).
 
 from __future__ import annotations
 
-import configparser
-import io
 import os
 import sys
 from collections.abc import Callable
@@ -18,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from app.models import Instance
-from app.services import awsconfig, clients, ini
+from app.services import awsconfig, clients
 from app.services.auth import get_token
 from headless.group import cli
-from support import FAST, Browser, write_config
+from support import FAST, Browser, count_full_parses, write_config
 
 
 @pytest.fixture
@@ -41,25 +39,10 @@ def big_config(emu, aws_home: Path) -> dict[str, str]:
 @pytest.fixture
 def full_parses(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """How many times the whole config has been parsed since the fixture started, by anyone."""
-    size = os.path.getsize(os.environ["AWS_CONFIG_FILE"])
-    seen: list[int] = []
-    real_scan, real_read = ini.scan, configparser.RawConfigParser._read
-
-    def scan(text: str) -> ini.Sections:
-        seen.append(len(text))
-        return real_scan(text)
-
-    def read(parser: configparser.RawConfigParser, handle, source: str) -> None:
-        text = handle.read()
-        seen.append(len(text))
-        return real_read(parser, io.StringIO(text), source)
-
-    monkeypatch.setattr(ini, "scan", scan)
-    monkeypatch.setattr(configparser.RawConfigParser, "_read", read)
+    count = count_full_parses(monkeypatch, os.path.getsize(os.environ["AWS_CONFIG_FILE"]))
     monkeypatch.setattr(awsconfig, "_parsed", {})  # nothing parsed yet in this process
     monkeypatch.setattr(clients, "_clients", {})  # clients are made anew, as in a new process
-
-    return lambda: sum(1 for length in seen if length >= size * 0.9)
+    return count
 
 
 COMMANDS = {
