@@ -31,6 +31,9 @@ class Instance:
     session_name: str | None = None
     source: str = field(default="", compare=False)
     registration_scopes: tuple[str, ...] = field(default=(), compare=False)
+    # False for an sso-session a command is about to write: signing in to it must name its
+    # start URL and region, since no config section holds them yet.
+    configured: bool = field(default=True, compare=False)
 
     @property
     def cache_key(self) -> str:

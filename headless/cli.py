@@ -26,8 +26,10 @@ def _run_click(args: list[str]) -> None:
     import click
 
     from app.services.errors import SsodeckError
+    from headless.common import show_warnings
     from headless.group import cli
 
+    show_warnings()
     try:
         cli.main(args=args, prog_name="ssodeck", standalone_mode=False)
     except click.exceptions.Abort:
@@ -39,7 +41,9 @@ def _run_click(args: list[str]) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except SsodeckError as error:
-        click.echo(f"ssodeck: {error}", err=True)
+        from headless.common import describe_error, note
+
+        note(f"ssodeck: {describe_error(error)}")
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("ssodeck: interrupted", err=True)

@@ -8,6 +8,8 @@ import json
 import unicodedata
 from collections.abc import Sequence
 
+from app.printable import printable
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -22,7 +24,9 @@ def render(headers: Sequence[str], keys: Sequence[str], rows: Sequence[Sequence[
             writer.writerow(headers)
         writer.writerows(rows)
         return buffer.getvalue()
-    lines = ([list(headers)] if header else []) + [list(row) for row in rows]
+    # Human formats show names as they are seen, never as commands to the terminal; CSV and
+    # JSON are data and keep them exact (JSON escapes control characters itself).
+    lines = ([list(headers)] if header else []) + [[printable(cell) for cell in row] for row in rows]
     if sep is not None:
         return "".join(sep.join(line) + "\n" for line in lines)
     if not lines:
@@ -41,4 +45,4 @@ def _pad(cell: str, width: int) -> str:
 
 
 def joined(row: Sequence[str], sep: str) -> str:
-    return sep.join(row) + "\n"
+    return sep.join(printable(cell) for cell in row) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -22,6 +23,15 @@ class Browser:
         self.approve_device = approve_device
         self.prompts: list[DevicePrompt] = []
         self.visited: list[str] = []
+        self.said: list[str] = []
+
+    browser_available = True
+
+    def signing_in(self, instance) -> None:
+        self.said.append(f"Signing in to {instance.label()}")
+
+    def show_waiting(self, message: str) -> None:
+        self.said.append(message)
 
     def show_device_code(self, prompt: DevicePrompt) -> None:
         self.prompts.append(prompt)
@@ -78,3 +88,34 @@ def count_full_parses(monkeypatch, size: int) -> Callable[[], int]:
     monkeypatch.setattr(ini, "scan", scan)
     monkeypatch.setattr(configparser.RawConfigParser, "_read", read)
     return lambda: sum(1 for length in seen if length >= size * 0.9)
+
+
+@contextlib.contextmanager
+def unwritable(directory: Path):
+    """Make ``directory`` refuse new files for the duration, for root too (CI runs as root,
+    whom mode bits do not stop: then the immutable attribute does)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o500)
+    immutable = _refuses_writes(directory) is False and _chattr("+i", directory)
+    try:
+        if not _refuses_writes(directory):
+            raise AssertionError(f"cannot make {directory} unwritable here (neither mode bits nor chattr +i work)")
+        yield directory
+    finally:
+        if immutable:
+            _chattr("-i", directory)
+        directory.chmod(0o700)
+
+
+def _refuses_writes(directory: Path) -> bool:
+    probe = directory / ".probe"
+    try:
+        probe.touch()
+    except OSError:
+        return True
+    probe.unlink()
+    return False
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0

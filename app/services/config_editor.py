@@ -40,10 +40,16 @@ class SectionChange:
 
 @dataclass(frozen=True)
 class ConfigEdit:
+    """A planned edit. ``renamed`` lists (name, new name) pairs a plan changed to keep names
+    unique; ``notes`` are one-line remarks about the input (a name that had to be cleaned),
+    for the face to show beside the diff."""
+
     path: Path
     before: str
     after: str
     changes: tuple[SectionChange, ...]
+    renamed: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
     spans: tuple[Span, ...] = ()  # where after differs from before (all of it when not given)
 
     @property
@@ -113,7 +119,7 @@ def plan_sections(
         return ConfigEdit(path, before_text, before_text, tuple(changes))
     after, spans = render(path, before_text, touched, removed)
     _verify(path, after, spans, touched.values())
-    return ConfigEdit(path, before_text, after, tuple(changes), tuple(spans))
+    return ConfigEdit(path, before_text, after, tuple(changes), spans=tuple(spans))
 
 
 def apply_edit(edit: ConfigEdit) -> None:

@@ -15,6 +15,7 @@ from types import FrameType
 import click
 
 from app.emulator import Emulator, generate_org
+from app.services import validation
 from app.emulator.server import DEFAULT_REGION, DEFAULT_START_URL
 
 
@@ -54,6 +55,8 @@ def serve(
 ) -> None:
     """Serve sso-oidc, the access portal, console federation and STS on one local URL
     until Ctrl-C. Prints the URL and `export` lines to stdout."""
+    validation.region(region, "--region")
+    validation.start_url(start_url, "--start-url")
     org = generate_org(accounts=accounts, seed=seed)
     emu = Emulator(
         org, start_url=start_url, region=region, host=host, port=port, auto_approve=auto_approve,
