@@ -43,7 +43,7 @@ def _make(service: str, region: str, max_attempts: int, max_pool: int) -> Any:
     from botocore.config import Config
     from botocore.configprovider import ConstantProvider
 
-    session = _session(file_settings())
+    session = _session(_file_settings())
     # The data plane needs no profile, and a caller's AWS_PROFILE naming a profile that does
     # not exist would otherwise make botocore fail before any request.
     session.get_component("config_store").set_config_provider("profile", ConstantProvider(None))
@@ -59,7 +59,7 @@ def _make(service: str, region: str, max_attempts: int, max_pool: int) -> Any:
     return session.create_client(service, region_name=region, config=config)
 
 
-def file_settings() -> dict[str, Any]:
+def _file_settings() -> dict[str, Any]:
     """What botocore's ``Session.full_config`` holds for a session without a profile: the
     ``[default]`` profile with the credentials file's ``[default]`` merged over it, as
     botocore merges them, and the ``[services]`` sections. Raises ConfigError naming the
