@@ -4,8 +4,8 @@ Planning decides every change from the file as botocore reads it (``parse_config
 "unchanged" means unchanged for the AWS tools, and a re-run with nothing new costs one parse
 and leaves the file byte for byte. Only when something changes is the text loaded into
 configupdater, whose block tree keeps every original line; the edit is rendered from that
-tree, touching only the lines of keys that change. The result is parsed again and checked
-before anyone may write it.
+tree, touching only the lines of keys that change. What was rewritten is parsed again and
+checked before anyone may write it.
 """
 
 from __future__ import annotations
