@@ -50,17 +50,20 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ssodeck", message="%(prog)s %(version)s")
+@click.option("--demo", is_flag=True, help="Open the app on a built-in Identity Center with a generated organisation, in a throwaway home (your ~/.aws is not touched).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, demo: bool) -> None:
     """ssodeck: AWS IAM Identity Center (AWS SSO) from the terminal.
 
-    Every command reads the same ~/.aws/config and shares the SSO token cache
-    with the AWS CLI and SDKs. Try it without AWS: `ssodeck emulator serve`.
+    With no command, opens the full-screen app: every account and role you can
+    reach, filtered as you type, with the console, credentials, a shell and
+    profiles one key away. Every command reads the same ~/.aws/config and shares
+    the SSO token cache with the AWS CLI and SDKs. Try it without AWS:
+    `ssodeck --demo`.
     """
     if ctx.invoked_subcommand is None:
-        try:
-            tui = importlib.import_module("app.tui")
-        except ModuleNotFoundError:
-            click.echo(ctx.get_help())
-            return
-        tui.run()
+        from app.tui import run  # textual is imported only here
+
+        run(demo=demo)
+    elif demo:
+        raise click.UsageError("--demo opens the app; give it without a command")

@@ -120,3 +120,29 @@ def config_token_for(
         issuer=issuer,
     )
     return tokens.encode_config_token(token)
+
+
+# What the console launchers offer by name; any other path can be typed.
+COMMON_DESTINATIONS: tuple[tuple[str, str], ...] = (
+    ("Console home", "/console/home"),
+    ("S3", "/s3/home"),
+    ("EC2", "/ec2/home"),
+    ("IAM", "/iam/home"),
+    ("CloudWatch", "/cloudwatch/home"),
+    ("CloudFormation", "/cloudformation/home"),
+    ("Lambda", "/lambda/home"),
+    ("DynamoDB", "/dynamodbv2/home"),
+    ("RDS", "/rds/home"),
+    ("VPC", "/vpcconsole/home"),
+    ("ECS", "/ecs/v2/home"),
+    ("EKS", "/eks/home"),
+    ("CloudTrail", "/cloudtrail/home"),
+    ("Billing and Cost Management", "/costmanagement/home"),
+    ("Organizations", "/organizations/v2/home"),
+    ("IAM Identity Center", "/singlesignon/home"),
+)
+COMMON_REGIONS: tuple[str, ...] = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1",
+    "ap-southeast-2", "sa-east-1",
+)  # fmt: skip

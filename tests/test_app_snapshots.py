@@ -1,0 +1,107 @@
+"""Snapshots of the main views at a fixed size, over the emulator's fixed generated org, with
+the clock frozen relative to the session so every countdown reads the same."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from app.models import Instance
+from app.services.oidc import DevicePrompt
+from app_support import Outside, app_for, clock_before_expiry, roles_ready, sign_in
+
+SIZE = (110, 32)
+
+
+@pytest.fixture
+def snapshot_app(emu):
+    sign_in(emu)
+    instance = Instance(emu.start_url, emu.region)
+    return app_for(Outside(), clock=clock_before_expiry(instance, timedelta(minutes=59, seconds=30)))
+
+
+def test_roles_by_account(snap_compare, snapshot_app):
+    async def ready(pilot):
+        await roles_ready(pilot, snapshot_app)
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=ready)
+
+
+def test_roles_filtered(snap_compare, snapshot_app):
+    async def typed(pilot):
+        await roles_ready(pilot, snapshot_app)
+        await pilot.press(*"datadm")
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=typed)
+
+
+def test_roles_filtered_to_nothing(snap_compare, snapshot_app):
+    async def typed(pilot):
+        await roles_ready(pilot, snapshot_app)
+        await pilot.press(*"zzq")
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=typed)
+
+
+def test_roles_by_role(snap_compare, snapshot_app):
+    async def by_role(pilot):
+        await roles_ready(pilot, snapshot_app)
+        await pilot.press("tab", "v")
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=by_role)
+
+
+def test_action_menu(snap_compare, snapshot_app):
+    async def menu(pilot):
+        await roles_ready(pilot, snapshot_app)
+        await pilot.press("down", "enter")
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=menu)
+
+
+def test_console_destination(snap_compare, snapshot_app):
+    async def console(pilot):
+        await roles_ready(pilot, snapshot_app)
+        await pilot.press("down", "tab", "o")
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=console)
+
+
+def test_write_profile(snap_compare, snapshot_app, monkeypatch):
+    fixed = Path("/tmp/ssodeck-snapshot-home/.aws/config")  # the diff names the file: keep it the same
+    fixed.parent.mkdir(parents=True, exist_ok=True)
+    fixed.unlink(missing_ok=True)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(fixed))
+
+    async def profile(pilot):
+        await roles_ready(pilot, snapshot_app)
+        await pilot.press("down", "tab", "w")
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=profile)
+    assert not fixed.exists()  # shown, not written
+
+
+def test_sign_in_screen(snap_compare, emu):
+    """The device-code step as a person sees it (a fixed code and URL: the emulator's are random)."""
+    from app.screens.signin import SignInScreen
+
+    app = app_for(Outside(), instance=Instance(emu.start_url, emu.region))
+    expires = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
+    prompt = DevicePrompt("BCDF-GHJK", "https://device.sso.us-east-1.amazonaws.com/", "https://device.sso.us-east-1.amazonaws.com/?user_code=BCDF-GHJK", expires)
+
+    async def shown(pilot):
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, SignInScreen):
+                break
+        screen = app.screen
+        screen.workers.cancel_group(screen, "signin")
+        screen.post_message(SignInScreen.DeviceCode(prompt, opened=False))
+        screen.expires_at = None  # no countdown in a snapshot
+        await pilot.pause(0.2)
+
+    os.environ.pop("SSODECK_INTERACTIVE", None)
+    assert snap_compare(app, terminal_size=SIZE, run_before=shown)
