@@ -14,6 +14,8 @@ check the rest of the file: a mistake elsewhere is reported by the commands that
 
 from __future__ import annotations
 
+import mmap
+
 from app.services import ini
 from app.services.awsconfig import AwsConfig, Section, raw_sections, section_identity, text_value
 from app.services.errors import ConfigError
@@ -25,28 +27,31 @@ QUOTING = (b'"', b"'", b"\\")
 def find_profile(path: str, name: str) -> AwsConfig | None:
     """The profile and the ``[sso-session]`` it names, as botocore reads them; None if unsure."""
     try:
-        with open(path, "rb") as handle:  # searched as UTF-8 bytes: no decoding of megabytes
-            data = handle.read()
-        if b"\r" in data:  # line ends as botocore's text-mode read sees them
-            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        if b"[DEFAULT" in data:  # its keys go into every section
-            return None
-        found = AwsConfig(path)
-        profile = _find(data, path, "profile", name, (name.encode(), *QUOTING))
-        if profile is None:
-            return None
-        found.profiles[name] = profile
-        session = text_value(profile, "sso_session")
-        if session:
-            values = _find(data, path, "sso-session", session, (b"[sso-session",))
-            if values is not None:
-                found.sso_sessions[session] = values
-        return found
-    except (OSError, UnicodeDecodeError, ConfigError):
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            # searched where the page cache holds it: no copy of megabytes, no decoding
+            data = view[:].replace(b"\r\n", b"\n").replace(b"\r", b"\n") if view.find(b"\r") >= 0 else view
+            return _find_both(data, path, name)
+    except (OSError, ValueError, UnicodeDecodeError, ConfigError):  # ValueError: an empty file
         return None
 
 
-def _find(data: bytes, path: str, kind: str, name: str, needles: tuple[bytes, ...]) -> Section | None:
+def _find_both(data: bytes | mmap.mmap, path: str, name: str) -> AwsConfig | None:
+    if data.find(b"[DEFAULT") >= 0:  # its keys go into every section
+        return None
+    found = AwsConfig(path)
+    profile = _find(data, path, "profile", name, (name.encode(), *QUOTING))
+    if profile is None:
+        return None
+    found.profiles[name] = profile
+    session = text_value(profile, "sso_session")
+    if session:
+        values = _find(data, path, "sso-session", session, (b"[sso-session",))
+        if values is not None:
+            found.sso_sessions[session] = values
+    return found
+
+
+def _find(data: bytes | mmap.mmap, path: str, kind: str, name: str, needles: tuple[bytes, ...]) -> Section | None:
     """The last section botocore calls ``kind name``, searching lines that hold a needle."""
     if not name or "\n" in name:
         return None
@@ -64,7 +69,7 @@ def _find(data: bytes, path: str, kind: str, name: str, needles: tuple[bytes, ..
     return matches[-1][1]
 
 
-def _candidate_lines(data: bytes, needles: tuple[bytes, ...], starts: tuple[str, ...]) -> set[int] | None:
+def _candidate_lines(data: bytes | mmap.mmap, needles: tuple[bytes, ...], starts: tuple[str, ...]) -> set[int] | None:
     """Starts of the lines holding a needle whose text begins with one of ``starts`` once
     stripped as configparser strips it; None past MAX_LINES."""
     found: set[int] = set()

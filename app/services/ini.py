@@ -34,11 +34,11 @@ def chunk_start(text: str | bytes, line: int) -> int:
 
     configparser never reads an unindented line as a continuation, so from such a header on
     (up to the next one: ``chunk_end``) a text scans on its own exactly as inside the whole.
-    Works on the text or on its UTF-8 bytes (a big file is searched faster undecoded).
+    Works on the text or on its UTF-8 bytes, also mapped (a big file is searched faster undecoded).
     """
     newline, bracket = _marks(text)
     at = line
-    while at > 0 and not (text.startswith(bracket, at) and _is_header(text, at)):
+    while at > 0 and not (text[at : at + 1] == bracket and _is_header(text, at)):
         at = text.rfind(newline + bracket, 0, at) + 1
     return at
 
