@@ -3,13 +3,13 @@ the clock frozen relative to the session so every countdown reads the same."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from app.models import Instance
+from app.services.errors import LoginExpired
 from app.services.oidc import DevicePrompt
 from app_support import Outside, app_for, clock_before_expiry, roles_ready, sign_in
 
@@ -85,23 +85,39 @@ def test_write_profile(snap_compare, snapshot_app, monkeypatch):
 
 
 def test_sign_in_screen(snap_compare, emu):
-    """The device-code step as a person sees it (a fixed code and URL: the emulator's are random)."""
+    """The device-code step as a person sees it, with a fixed code and URL (the emulator's are
+    random): the screen runs a sign-in that shows one prompt and then waits."""
+    import threading
+
     from app.screens.signin import SignInScreen
 
-    app = app_for(Outside(), instance=Instance(emu.start_url, emu.region))
     expires = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
     prompt = DevicePrompt("BCDF-GHJK", "https://device.sso.us-east-1.amazonaws.com/", "https://device.sso.us-east-1.amazonaws.com/?user_code=BCDF-GHJK", expires)
+    released = threading.Event()
+
+    def shows_a_code(instance, *, ui, **options):  # noqa: ANN001, ANN003 - get_token's signature
+        ui.signing_in(instance)
+        ui.show_device_code(prompt)
+        released.wait(10)
+        raise LoginExpired("the sign-in request expired before it was approved; run the login again")
+
+    sign_in(emu)
+    instance = Instance(emu.start_url, emu.region)
+    app = app_for(Outside(), instance=instance, clock=clock_before_expiry(instance, timedelta(minutes=59, seconds=30)))
 
     async def shown(pilot):
+        await roles_ready(pilot, app)
+        screen = SignInScreen(Instance(emu.start_url, emu.region), sign_in=shows_a_code)
+        app.push_screen(screen)
         for _ in range(100):
             await pilot.pause(0.05)
-            if isinstance(app.screen, SignInScreen):
+            if screen.url:
                 break
-        screen = app.screen
-        screen.workers.cancel_group(screen, "signin")
-        screen.post_message(SignInScreen.DeviceCode(prompt, opened=False))
-        screen.expires_at = None  # no countdown in a snapshot
-        await pilot.pause(0.2)
+        screen.expires_at = None  # no countdown and no spinner in a snapshot: they move
+        screen.query_one("#signin-expiry").update("Waiting for approval…")
+        screen.query_one("#signin-wait").display = False
 
-    os.environ.pop("SSODECK_INTERACTIVE", None)
-    assert snap_compare(app, terminal_size=SIZE, run_before=shown)
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=shown)
+    finally:
+        released.set()
