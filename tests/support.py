@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from app.services.oidc import DevicePrompt, FlowOptions
@@ -63,6 +64,31 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 60, input: str
         timeout=timeout,
         input=input,
     )
+
+
+def count_full_parses(monkeypatch, size: int) -> Callable[[], int]:
+    """Count parses of a text of at least 90% of ``size`` characters, from now on: ssodeck's
+    (``ini.scan``) and configparser's, which is what botocore parses with."""
+    import configparser
+    import io
+
+    from app.services import ini
+
+    seen: list[int] = []
+    real_scan, real_read = ini.scan, configparser.RawConfigParser._read
+
+    def scan(text: str) -> ini.Sections:
+        seen.append(len(text))
+        return real_scan(text)
+
+    def read(parser: configparser.RawConfigParser, handle, source: str) -> None:
+        text = handle.read()
+        seen.append(len(text))
+        return real_read(parser, io.StringIO(text), source)
+
+    monkeypatch.setattr(ini, "scan", scan)
+    monkeypatch.setattr(configparser.RawConfigParser, "_read", read)
+    return lambda: sum(1 for length in seen if length >= size * 0.9)
 
 
 @contextlib.contextmanager
