@@ -72,10 +72,9 @@ def test_console_destination(snap_compare, snapshot_app):
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=console)
 
 
-def test_write_profile(snap_compare, snapshot_app, monkeypatch):
-    fixed = Path("/tmp/ssodeck-snapshot-home/.aws/config")  # the diff names the file: keep it the same
-    fixed.parent.mkdir(parents=True, exist_ok=True)
-    fixed.unlink(missing_ok=True)
+def test_write_profile(snap_compare, snapshot_app, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the diff names the file: a relative name reads the same in every run
+    fixed = Path("home/.aws/config")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(fixed))
 
     async def profile(pilot):
