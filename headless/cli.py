@@ -23,13 +23,19 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run_click(args: list[str]) -> None:
+    from headless.group import cli
+
+    run_command(cli, args, prog_name="ssodeck")
+
+
+def run_command(command, args: list[str], *, prog_name: str) -> None:
+    """Run a click command with the entry point's error handling (one line, the right exit code)."""
     import click
 
     from app.services.errors import SsodeckError
-    from headless.group import cli
 
     try:
-        cli.main(args=args, prog_name="ssodeck", standalone_mode=False)
+        command.main(args=args, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("ssodeck: aborted", err=True)
         sys.exit(130)

@@ -64,3 +64,18 @@ class AccessDenied(SsodeckError):
     """The portal refused an account or role (403 "No access")."""
 
     exit_code = 4
+
+
+class InvalidInput(SsodeckError):
+    """An input document (a cfn config file or template) breaks its schema.
+
+    The message starts with ``file:line: key:`` so the user can go straight to it.
+    """
+
+    exit_code = 2
+
+
+class LookupUnavailable(SsodeckError):
+    """The command would need live AWS lookups (Organizations, identity store) it cannot make."""
+
+    exit_code = 1
