@@ -52,3 +52,16 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 60, input: str
         timeout=timeout,
         input=input,
     )
+
+
+def run_admin_cfn(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``ssodeck admin cfn ARGS`` as a user runs it.
+
+    Until the ``admin`` group is merged, the command runs on its own through the entry
+    point's error handling; afterwards this becomes ``run_cli("admin", "cfn", *args)``.
+    """
+    code = (
+        "import sys\nfrom headless.cli import run_command\nfrom headless.commands.admin_cfn import cfn\n"
+        "run_command(cfn, sys.argv[1:], prog_name='ssodeck admin cfn')\n"
+    )
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=dict(os.environ), cwd=cwd, timeout=timeout)

@@ -9,6 +9,7 @@ uploads), with OUT the ``--output-dir`` or ``templates`` beside the input.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from app.services.cfn.template_text import format_for, render
 from app.services.errors import InvalidInput
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
+WRITERS = 8
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ def plan(request: Request, resolver: Resolver | None = None) -> Plan:
         files.update(publish.files)
         files[parent_path] = render(built.parent, format_for(suffix))
         reports.append(UnitReport(unit.name, parent_path, len(publish.files), len(built.assignments)))
-        template_of = {logical_id: str(publish.paths[index]) for logical_id, index in built.child_of.items()}
-        rows += csv_rows(built.assignments, template_of, str(parent_path))
+        if request.csv_path is not None:
+            template_of = {logical_id: str(publish.paths[index]) for logical_id, index in built.child_of.items()}
+            rows += csv_rows(built.assignments, template_of, str(parent_path))
     if request.csv_path is not None:
         csv_file = {Path(request.csv_path): render_csv(rows)}
         files = csv_file if request.csv_only else {**files, **csv_file}
@@ -114,8 +117,10 @@ class _Children:
 
 
 def write(plan_: Plan) -> None:
-    for path, text in plan_.files.items():
-        atomic_write(path, text)
+    """Every file atomically; a few at a time, since each waits on fsync rather than the CPU."""
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for done in [pool.submit(atomic_write, path, text) for path, text in plan_.files.items()]:
+            done.result()
 
 
 def _unit(path: Path, request: Request, context: Context, base: dict[str, Any]) -> Unit:

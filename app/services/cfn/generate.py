@@ -50,7 +50,8 @@ def build_unit(unit: Unit, *, publish: Publish, ou_accounts: OuAccounts, resolve
         is_permission_set = isinstance(resource, dict) and resource.get("Type") == PERMISSION_SET_TYPE
         resources[logical_id] = finish(logical_id, resource, instance=instance, default_duration=unit.settings.default_session_duration,
                                        where=unit.name) if is_permission_set else resource
-    expressions = {term.key: term.value for assignment in assignments for term in terms_of(assignment) if needs_parent(term)}
+    distinct = {term.key: term for assignment in assignments for term in terms_of(assignment)}
+    expressions = {key: term.value for key, term in distinct.items() if needs_parent(term)}
     missing = reference_parameters(unit.name, [*expressions.values(), *inline.resources.values()],
                                    set(parameters) | set(resources), set(resources), conditions)
     parameters.update({name: {"Type": "String"} for name in missing})

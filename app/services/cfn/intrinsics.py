@@ -26,6 +26,10 @@ class Term:
 
     key: str
     value: Any = field(compare=False)
+    is_literal: bool = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_literal", isinstance(self.value, str))
 
     @classmethod
     def literal(cls, text: str) -> Term:
@@ -34,10 +38,6 @@ class Term:
     @classmethod
     def expression(cls, value: Any) -> Term:
         return cls(canonical(value), value)
-
-    @property
-    def is_literal(self) -> bool:
-        return isinstance(self.value, str)
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,7 +97,7 @@ def load_text(text: str, name: str) -> list[Document]:
         raise InvalidInput(f"{name}: not valid YAML: {error}") from None
     finally:
         loader.dispose()
-    return documents
+    return documents or [Document(name, None)]
 
 
 def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], name: str) -> None:

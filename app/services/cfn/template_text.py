@@ -26,6 +26,8 @@ def render(data: dict, fmt: str) -> str:
     """``fmt`` is ``"yaml"`` or ``"json"``; either way the text ends with a newline."""
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if not data:
+        return "{}\n"
     out: list[str] = []
     _mapping(data, "", out, {})
     return "\n".join(out) + "\n"
@@ -65,8 +67,10 @@ def _scalar(value: Any, cache: dict[str, str]) -> str:
 def _mapping(data: dict, pad: str, out: list[str], cache: dict[str, str]) -> None:
     deeper = pad + "  "
     for key, value in data.items():
-        key_text = _scalar(key, cache)
-        if value and isinstance(value, dict):
+        key_text = cache.get(key) or _scalar(key, cache)
+        if type(value) is str:  # the common case first: most values are strings seen before
+            out.append(f"{pad}{key_text}: {cache.get(value) or _scalar(value, cache)}")
+        elif value and isinstance(value, dict):
             out.append(f"{pad}{key_text}:")
             _mapping(value, deeper, out, cache)
         elif value and isinstance(value, list):

@@ -55,12 +55,18 @@ def _all_references(values: Iterable[Any]) -> Iterable[Reference]:
 def assignment_resources(assignments: list[Assignment], value_of: Callable[[Term], Any], max_concurrent: int) -> dict[str, Any]:
     """Resources sorted by logical ID; each waits for the one ``max_concurrent`` places earlier."""
     ordered = sorted(assignments, key=lambda assignment: assignment.logical_id)
+    group_metadata: dict[int, dict[str, str]] = {}
     resources: dict[str, Any] = {}
     for index, assignment in enumerate(ordered):
         resource: dict[str, Any] = {"Type": "AWS::SSO::Assignment"}
         if index >= max_concurrent:
             resource["DependsOn"] = ordered[index - max_concurrent].logical_id
-        metadata = _metadata(assignment)
+        group = assignment.group
+        metadata = group_metadata.get(id(group))
+        if metadata is None:
+            metadata = group_metadata[id(group)] = _present({"AssignmentGroupResourceName": group.resource_name, "AssignmentGroupName": group.name})
+        if assignment.source_ou or assignment.names:
+            metadata = {**metadata, **_present({"AccountSourceOU": assignment.source_ou}), **assignment.names}
         if metadata:
             resource["Metadata"] = {"SSO": metadata}
         resource["Properties"] = {
@@ -75,37 +81,24 @@ def assignment_resources(assignments: list[Assignment], value_of: Callable[[Term
     return resources
 
 
-def _metadata(assignment: Assignment) -> dict[str, str]:
-    group = assignment.group
-    found = {
-        "AssignmentGroupResourceName": group.resource_name,
-        "AssignmentGroupName": group.name,
-        "AccountSourceOU": assignment.source_ou,
-    }
-    return {key: value for key, value in found.items() if value} | assignment.names
+def _present(values: dict[str, str | None]) -> dict[str, str]:
+    return {key: value for key, value in values.items() if value}
 
 
 def child_template(description: str, assignments: list[Assignment], max_concurrent: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """A child template, and the Parameters its Stack resource passes from the parent."""
-    handed_down: dict[str, Term] = {}
-    for assignment in assignments:
-        for term in terms_of(assignment):
-            if term.key not in handed_down and needs_parent(term):
-                handed_down[term.key] = term
+    distinct = {term.key: term for assignment in assignments for term in terms_of(assignment)}
+    handed_down = {key: term for key, term in distinct.items() if needs_parent(term)}
     names = unique_names(((key, _parameter_name(term.value)) for key, term in handed_down.items()),
                          reserved={assignment.logical_id for assignment in assignments})
     if len(names) > MAX_PARAMETERS:
         raise InvalidInput(f"{description}: needs {len(names)} values from the parent, over CloudFormation's {MAX_PARAMETERS} parameters")
-
-    def value_of(term: Term) -> Any:
-        name = names.get(term.key)
-        return term.value if name is None else {"Ref": name}
-
+    values = {key: {"Ref": names[key]} if key in names else term.value for key, term in distinct.items()}
     template = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": description,
         **({"Parameters": {name: {"Type": "String"} for name in sorted(names.values())}} if names else {}),
-        "Resources": assignment_resources(assignments, value_of, max_concurrent),
+        "Resources": assignment_resources(assignments, lambda term: values[term.key], max_concurrent),
     }
     passed = {names[key]: handed_down[key].value for key in sorted(names, key=names.__getitem__)}
     return template, passed
