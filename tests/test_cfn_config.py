@@ -116,7 +116,7 @@ def test_ins_fills_in_and_must_agree(tmp_path):
 def test_intrinsics_anywhere_and_references_become_parameters(tmp_path):
     template = generate(tmp_path, "Instance: !Ref InstanceArn\nGroups: !Ref AdminGroup\nUsers: !ImportValue SharedUser\n"
                                   "PermissionSets: !Sub 'arn:${AWS::Partition}:sso:::permissionSet/${InstanceId}/ps-45b2cb9e8a6aee12'\n"
-                                  "Accounts: [!Ref AWS::AccountId, !Select [0, !Split [",", !Ref Targets]]]\n")
+                                  "Accounts: [!Ref AWS::AccountId, !Select [0, !Split [',', !Ref Targets]]]\n")
     assert template["Parameters"] == {name: {"Type": "String"} for name in ("AdminGroup", "InstanceArn", "InstanceId", "Targets")}
     assert len(assignments(template)) == 4
 
