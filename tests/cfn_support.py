@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
-import yaml
 from support import run_admin_cfn
+
+from app.services.cfn.reader import load_text
 
 INSTANCE_ID = "ssoins-69e2ecd0b249f0cd"
 INSTANCE = f"arn:aws:sso:::instance/{INSTANCE_ID}"
@@ -32,8 +32,7 @@ def permission_set(n: int) -> str:
 
 
 def read_template(path: Path) -> dict:
-    text = Path(path).read_text()
-    return json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
+    return load_text(Path(path).read_text(), str(path))[0].data
 
 
 def check_templates(paths, *, limit: int = 500) -> None:
