@@ -8,7 +8,6 @@ from typing import Any
 
 from app.services.cfn.intrinsics import Term
 
-PRINCIPAL_TYPES = ("GROUP", "USER")
 DEFAULT_MAX_RESOURCES = 500  # CloudFormation's quota of resources per template
 DEFAULT_MAX_CONCURRENT = 20
 
