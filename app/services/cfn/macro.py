@@ -45,9 +45,9 @@ STEM = "Assignments"  # names the child stacks: Assignments000, ...
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """The Lambda entry point for the CloudFormation macro."""
-    LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
     request_id = event.get("requestId", "")
     try:
+        LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
         fragment = expand(event, os.environ)
     except SsodeckError as error:
         LOG.error("request %s failed: %s", request_id, error)
