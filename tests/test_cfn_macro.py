@@ -159,12 +159,14 @@ def test_the_handler_expands_a_transform_event_and_uploads_children(s3, tmp_path
     assert again["fragment"] == fragment  # same children, same keys
 
 
-def test_template_metadata_wins_over_the_macro_settings(s3, monkeypatch):
+def test_template_metadata_wins_over_the_macro_settings(s3, monkeypatch, tmp_path):
     monkeypatch.setenv("NUM_CHILD_STACKS", "2")
     template = copy.deepcopy(TEMPLATE)
     template["Metadata"]["SSO"]["NumChildStacks"] = 0
     reply = handler({**EVENT, "fragment": template}, None)
     assert not [r for r in reply["fragment"]["Resources"].values() if r["Type"] == "AWS::CloudFormation::Stack"]
+    (tmp_path / "fragment.json").write_text(json.dumps(reply["fragment"]))
+    check_templates([tmp_path / "fragment.json"])
 
 
 @pytest.mark.parametrize(("env", "change", "message"), [
@@ -202,7 +204,7 @@ def test_the_deployable_template_lints_and_names_a_real_handler(tmp_path):
     assert set(template["Resources"]["Function"]["Properties"]["Environment"]["Variables"]) >= {"BUCKET_NAME", "KEY_PREFIX", "NUM_CHILD_STACKS"}
 
 
-def test_the_handler_runs_without_pyyaml_as_in_lambda(s3, monkeypatch):
+def test_the_handler_runs_without_pyyaml_as_in_lambda(s3, monkeypatch, tmp_path):
     monkeypatch.setenv("CHILD_TEMPLATES_IN_YAML", "true")
     monkeypatch.setenv("NUM_CHILD_STACKS", "1")
     code = ("import json, sys\nsys.modules['yaml'] = None\nfrom app.services.cfn.macro import handler\n"
@@ -212,4 +214,7 @@ def test_the_handler_runs_without_pyyaml_as_in_lambda(s3, monkeypatch):
     assert reply["status"] == "success", reply
     url = reply["fragment"]["Resources"]["Assignments000"]["Properties"]["TemplateURL"]
     assert url.endswith(".yaml")
-    assert len(yaml.safe_load(fetch(s3, url))["Resources"]) == 9
+    (tmp_path / "child.yaml").write_bytes(fetch(s3, url))
+    (tmp_path / "parent.json").write_text(json.dumps(reply["fragment"]))
+    check_templates([tmp_path / "child.yaml", tmp_path / "parent.json"])
+    assert len(yaml.safe_load((tmp_path / "child.yaml").read_text())["Resources"]) == 9
