@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,9 @@ def test_ten_thousand_assignments_each_once_and_no_template_over_the_limit(ten_t
 @pytest.mark.parametrize("part", range(LINT_PARTS))
 def test_ten_thousand_assignments_lint_clean(ten_thousand, part):
     check_templates(ten_thousand[part::LINT_PARTS])
+
+
+def test_the_command_starts_without_boto3_or_the_sign_in_machinery():
+    code = "import sys\nimport headless.commands.admin_cfn\nprint(' '.join(sys.modules))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    assert not loaded & {"boto3", "botocore", "app.services.auth", "textual"}
