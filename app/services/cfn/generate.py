@@ -44,12 +44,7 @@ def build_unit(unit: Unit, *, publish: Publish, ou_accounts: OuAccounts, resolve
     assignments = expand(unit.groups, inline.terms, ou_accounts)
     if lookup_names:
         add_names(assignments, resolver, inline.names)
-    instance = cli_instance or _single_instance(unit)
-    resources: dict[str, Any] = {}
-    for logical_id, resource in {**base_resources, **inline.resources}.items():
-        is_permission_set = isinstance(resource, dict) and resource.get("Type") == PERMISSION_SET_TYPE
-        resources[logical_id] = finish(logical_id, resource, instance=instance, default_duration=unit.settings.default_session_duration,
-                                       where=unit.name) if is_permission_set else resource
+    resources = _finished({**base_resources, **inline.resources}, unit, cli_instance or _single_instance(unit))
     distinct = {term.key: term for assignment in assignments for term in terms_of(assignment)}
     expressions = {key: term.value for key, term in distinct.items() if needs_parent(term)}
     missing = reference_parameters(unit.name, [*expressions.values(), *inline.resources.values()],
@@ -64,20 +59,10 @@ def build_unit(unit: Unit, *, publish: Publish, ou_accounts: OuAccounts, resolve
     for assignment in assignments:
         assignment.logical_id = ids[assignment.key]
     child_of: dict[str, int] = {}
-    max_concurrent = unit.settings.max_concurrent
-    if not layout.children:
-        resources.update(assignment_resources(assignments, lambda term: term.value, max_concurrent))
-    previous = None
-    for index in filled:
-        placed = layout.bins[index]
-        child, passed = child_template(f"Identity Center assignments, part {index:03d} of {unit.stem}", placed, max_concurrent)
-        stack: dict[str, Any] = {"Type": "AWS::CloudFormation::Stack"}
-        if previous:
-            stack["DependsOn"] = previous
-        stack["Properties"] = {"TemplateURL": publish(index, child), **({"Parameters": passed} if passed else {})}
-        previous = stack_ids[str(index)]
-        resources[previous] = stack
-        child_of.update((assignment.logical_id, index) for assignment in placed)
+    if layout.children:
+        _add_children(resources, unit, layout.bins, {index: stack_ids[str(index)] for index in filled}, publish, child_of)
+    else:
+        resources.update(assignment_resources(assignments, lambda term: term.value, unit.settings.max_concurrent))
     if not resources:
         raise InvalidInput(f"{unit.name}: nothing to generate: the OUs named hold no active accounts")
     parent = ordered_template({
@@ -88,6 +73,30 @@ def build_unit(unit: Unit, *, publish: Publish, ou_accounts: OuAccounts, resolve
         "Resources": resources,
     })
     return BuiltUnit(parent, assignments, child_of)
+
+
+def _finished(resources: dict[str, Any], unit: Unit, instance: Term | None) -> dict[str, Any]:
+    """The parent's own resources, every permission set among them finished."""
+    return {
+        logical_id: finish(logical_id, resource, instance=instance, default_duration=unit.settings.default_session_duration, where=unit.name)
+        if isinstance(resource, dict) and resource.get("Type") == PERMISSION_SET_TYPE else resource
+        for logical_id, resource in resources.items()
+    }
+
+
+def _add_children(resources: dict[str, Any], unit: Unit, bins: list[list[Assignment]], stack_ids: dict[int, str],
+                  publish: Publish, child_of: dict[str, int]) -> None:
+    """One Stack resource per non-empty child, each waiting for the previous one."""
+    previous = None
+    for index, stack_id in stack_ids.items():
+        child, passed = child_template(f"Identity Center assignments, part {index:03d} of {unit.stem}", bins[index], unit.settings.max_concurrent)
+        stack: dict[str, Any] = {"Type": "AWS::CloudFormation::Stack"}
+        if previous:
+            stack["DependsOn"] = previous
+        stack["Properties"] = {"TemplateURL": publish(index, child), **({"Parameters": passed} if passed else {})}
+        resources[stack_id] = stack
+        previous = stack_id
+        child_of.update((assignment.logical_id, index) for assignment in bins[index])
 
 
 def _single_instance(unit: Unit) -> Term | None:
