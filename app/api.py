@@ -11,7 +11,6 @@ The same services as the CLI, with the same caches: a token from ``ssodeck login
 from __future__ import annotations
 
 import sys
-import webbrowser
 from typing import TYPE_CHECKING, Any
 
 from app.models import Account, Instance, Role, RoleCredentials, Token
@@ -19,7 +18,8 @@ from app.services.auth import get_token
 from app.services.awsconfig import load_config
 from app.services.credentials import get_role_credentials
 from app.services.instances import resolve, specifier_from
-from app.services.oidc import DevicePrompt, LoginUI
+from app.services.login_ui import BrowserLoginUI, LoginUI
+from app.services.oidc import DevicePrompt
 from app.services.roles import get_listing
 from app.services.targets import format_account_id
 
@@ -29,37 +29,17 @@ if TYPE_CHECKING:
 __all__ = ["instance", "login", "list_accounts", "list_roles", "role_credentials", "boto3_session", "StderrLoginUI"]
 
 
-class StderrLoginUI:
+class StderrLoginUI(BrowserLoginUI):
     """The default sign-in UI for scripts: instructions on stderr, browser unless ``headless``."""
 
-    def __init__(self, headless: bool = False) -> None:
-        self.headless = headless
+    def say(self, text: str) -> None:
+        print(f"ssodeck: {text}", file=sys.stderr)
 
-    @property
-    def browser_available(self) -> bool:
-        """Without a browser here, sso-session sign-ins use the device code (PKCE cannot finish)."""
-        if self.headless:
-            return False
-        try:
-            webbrowser.get()
-        except webbrowser.Error:
-            return False
-        return True
+    def device_code(self, prompt: DevicePrompt, *, opened: bool) -> None:
+        self.say(f"sign in at {prompt.verification_uri_complete} (code {prompt.user_code})")
 
-    def show_device_code(self, prompt: DevicePrompt) -> None:
-        self._open(prompt.verification_uri_complete)
-        print(f"ssodeck: sign in at {prompt.verification_uri_complete} (code {prompt.user_code})", file=sys.stderr)
-
-    def open_authorize_url(self, url: str) -> None:
-        self._open(url)
-        print(f"ssodeck: sign in at {url}", file=sys.stderr)
-
-    def _open(self, url: str) -> None:
-        if not self.headless:
-            try:
-                webbrowser.open_new_tab(url)
-            except webbrowser.Error:
-                pass
+    def authorize_url(self, url: str, *, opened: bool) -> None:
+        self.say(f"sign in at {url}")
 
 
 def instance(start_url: str | None = None, region: str | None = None, *, sso_session: str | None = None, profile: str | None = None) -> Instance:

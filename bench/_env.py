@@ -27,3 +27,15 @@ def isolate() -> Path:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     return home
+
+
+def silent_ui():
+    """A sign-in UI that shows nothing and opens no browser (the emulator auto-approves)."""
+    from app.services.login_ui import BrowserLoginUI
+
+    class Silent(BrowserLoginUI):
+        def say(self, text: str) -> None: ...
+        def device_code(self, prompt, *, opened: bool) -> None: ...
+        def authorize_url(self, url: str, *, opened: bool) -> None: ...
+
+    return Silent(headless=True)

@@ -3,7 +3,7 @@
     python bench/cfn.py [--runs 3] [--lint] [--lint-workers 2]
 
 Each size is one config file (groups x permission sets x accounts) generated with
-``--max-assignments-allocation N``, run as a child process and timed from spawn to exit
+``--max-assignments-allocation N``, run as ``python -m headless admin cfn`` in a child process and timed from spawn to exit
 (median of ``--runs``), next to ``python -c pass`` timed the same way in the same run.
 Goals: 10,000 in at most 1.5 s, 100,000 in at most 15 s. ``--lint`` then runs cfn-lint over
 every template written (slow: about 20 ms per resource) and counts what it finds.
@@ -23,9 +23,6 @@ import yaml
 from _env import isolate
 
 SIZES = {10_000: (10, 10, 100, 1.5), 100_000: (20, 25, 200, 15.0)}  # groups, permission sets, accounts, goal (s)
-# `ssodeck admin cfn` once the admin group is merged; until then the command through the same entry point.
-LAUNCH = ("import sys\nfrom headless.cli import run_command\nfrom headless.commands.admin_cfn import cfn\n"
-          "run_command(cfn, sys.argv[1:], prog_name='ssodeck admin cfn')\n")
 
 
 def write_config(path: Path, groups: int, permission_sets: int, accounts: int) -> None:
@@ -66,7 +63,7 @@ def main() -> None:
         work = home / f"cfn-{total}"
         work.mkdir()
         write_config(work / "assignments.yaml", groups, permission_sets, accounts)
-        argv = [sys.executable, "-c", LAUNCH, "assignments.yaml", "--max-assignments-allocation", str(total)]
+        argv = [sys.executable, "-m", "headless", "admin", "cfn", "assignments.yaml", "--max-assignments-allocation", str(total)]
         wall = statistics.median(timed(argv, work) for _ in range(args.runs))
         templates = sorted((work / "templates").rglob("*.yaml"))
         largest = max(len(yaml.load(p.read_text(), Loader=yaml.CSafeLoader)["Resources"]) for p in templates)

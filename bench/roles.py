@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _env import isolate
+from _env import isolate, silent_ui
 
 
 def main() -> None:
@@ -40,11 +40,7 @@ def main() -> None:
         os.environ.update(emu.env())
         instance = Instance(emu.start_url, emu.region)
 
-        class NoUI:
-            def show_device_code(self, prompt): ...
-            def open_authorize_url(self, url): ...
-
-        token = get_token(instance, ui=NoUI()).token
+        token = get_token(instance, ui=silent_ui()).token
         limiter_for(instance.start_url, args.max_rps)
         emu.reset_counters()
         started = time.perf_counter()

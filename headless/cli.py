@@ -23,19 +23,15 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run_click(args: list[str]) -> None:
-    from headless.group import cli
-
-    run_command(cli, args, prog_name="ssodeck")
-
-
-def run_command(command, args: list[str], *, prog_name: str) -> None:
-    """Run a click command with the entry point's error handling (one line, the right exit code)."""
     import click
 
     from app.services.errors import SsodeckError
+    from headless.common import show_warnings
+    from headless.group import cli
 
+    show_warnings()
     try:
-        command.main(args=args, prog_name=prog_name, standalone_mode=False)
+        cli.main(args=args, prog_name="ssodeck", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("ssodeck: aborted", err=True)
         sys.exit(130)
@@ -45,7 +41,9 @@ def run_command(command, args: list[str], *, prog_name: str) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except SsodeckError as error:
-        click.echo(f"ssodeck: {error}", err=True)
+        from headless.common import describe_error, note
+
+        note(f"ssodeck: {describe_error(error)}")
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("ssodeck: interrupted", err=True)

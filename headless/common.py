@@ -2,24 +2,51 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shlex
 import sys
-import webbrowser
 from collections.abc import Callable
 
 import click
 
 from app.models import Instance, Token
+from app.printable import printable
 from app.services.auth import get_token
 from app.services.awsconfig import load_config
+from app.services.errors import LoginRequired, SsodeckError
 from app.services.instances import Resolution, resolve, specifier_from
+from app.services import browser
+from app.services.login_ui import BrowserLoginUI
 from app.services.oidc import DevicePrompt
 from app.timefmt import local_display
 
 
 def note(message: str) -> None:
-    """Progress and diagnostics go to stderr; stdout carries data only."""
-    click.echo(message, err=True)
+    """Progress and diagnostics go to stderr; stdout carries data only. Names in them (an
+    account called "\x1b[2J...") are shown escaped, line by line."""
+    click.echo("\n".join(printable(line) for line in message.split("\n")), err=True)
+
+
+class StderrWarnings(logging.Handler):
+    """Prints the services' warnings (``ssodeck`` logger) on stderr, each message once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.seen:
+            self.seen.add(message)
+            note(f"ssodeck: warning: {message}")
+
+
+def show_warnings() -> None:
+    logger = logging.getLogger("ssodeck")
+    logger.propagate = False
+    if not any(isinstance(handler, StderrWarnings) for handler in logger.handlers):
+        logger.addHandler(StderrWarnings())
 
 
 def env_flag(name: str) -> bool:
@@ -43,27 +70,35 @@ def resolve_instances(
 
 
 def browser_available() -> bool:
-    """Whether Python's webbrowser module knows a browser to open here."""
-    try:
-        webbrowser.get()
-    except webbrowser.Error:
-        return False
-    return True
+    return browser.available()
 
 
-class TerminalLoginUI:
-    """Shows the sign-in step on stderr and opens the browser unless told not to."""
+def login_command(instance: Instance, profile: str | None = None) -> str:
+    """The command line that signs in to ``instance``, for error messages and hints."""
+    if profile:
+        return f"ssodeck login --profile {shlex.quote(profile)}"
+    if instance.session_name and instance.configured:
+        return f"ssodeck login --sso-session {shlex.quote(instance.session_name)}"
+    if instance.session_name:  # a session the config does not hold yet
+        return f"ssodeck login --sso-session {shlex.quote(instance.session_name)} {shlex.quote(instance.start_url)} {instance.region}"
+    return f"ssodeck login {shlex.quote(instance.start_url)} {instance.region}"
 
-    def __init__(self, *, headless: bool) -> None:
-        self.headless = headless or env_flag("AWS_SSO_DISABLE_BROWSER")
 
-    @property
-    def browser_available(self) -> bool:
-        """Whether this machine can open the sign-in page; without one, PKCE cannot finish."""
-        return not self.headless and browser_available()
+def describe_error(error: SsodeckError) -> str:
+    """The one line the CLI prints for a service error, with the command that fixes it."""
+    text = str(error)
+    if isinstance(error, LoginRequired) and error.instance is not None:
+        text += f"; run `{login_command(error.instance, error.profile)}`"
+    return text
 
-    def show_device_code(self, prompt: DevicePrompt) -> None:
-        opened = self._open(prompt.verification_uri_complete)
+
+class TerminalLoginUI(BrowserLoginUI):
+    """Shows the sign-in step on stderr (the browser opens unless told not to)."""
+
+    def say(self, text: str) -> None:
+        note(text)
+
+    def device_code(self, prompt: DevicePrompt, *, opened: bool) -> None:
         lead = "Your browser has been opened to sign in." if opened else "To sign in, open this URL in a browser:"
         note(
             f"{lead}\n\n    {prompt.verification_uri_complete}\n\n"
@@ -72,24 +107,12 @@ class TerminalLoginUI:
             f"Waiting until {local_display(prompt.expires_at)} for approval..."
         )
 
-    def show_waiting(self, message: str) -> None:
-        note(f"{message[0].upper()}{message[1:]}...")
-
-    def open_authorize_url(self, url: str) -> None:
-        opened = self._open(url)
+    def authorize_url(self, url: str, *, opened: bool) -> None:
         lead = "Your browser has been opened to sign in; if it did not open, visit:" if opened else "To sign in, open this URL in a browser on this machine:"
         note(
             f"{lead}\n\n    {url}\n\nWaiting for the browser to finish... "
             "(browser on another machine? Ctrl-C and use --use-device-code)"
         )
-
-    def _open(self, url: str) -> bool:
-        if self.headless:
-            return False
-        try:
-            return bool(webbrowser.open_new_tab(url))
-        except webbrowser.Error:
-            return False
 
 
 def token_source(instance: Instance, *, force_login: bool = False, profile: str | None = None, interactive: bool = True) -> Callable[[], Token]:
@@ -112,4 +135,4 @@ def can_sign_in() -> bool:
     forced = os.environ.get("SSODECK_INTERACTIVE", "").strip()
     if forced in ("0", "1"):
         return forced == "1"
-    return sys.stderr.isatty() or (not env_flag("AWS_SSO_DISABLE_BROWSER") and browser_available())
+    return sys.stderr.isatty() or (not browser.disabled_by_env() and browser.available())

@@ -11,6 +11,7 @@ from app.services.awsconfig import load_config
 from app.services.credentials import get_role_credentials
 from app.services.targets import Target, resolve_target
 from headless.common import token_source
+from headless.completion import ACCOUNT_ID, PROFILE
 
 
 def role_options(fn: Callable) -> Callable:
@@ -18,10 +19,10 @@ def role_options(fn: Callable) -> Callable:
     decorators = [
         click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Identity Center start URL (or a regex matching one in ~/.aws/config)."),
         click.option("--sso-region", metavar="REGION", help="Identity Center region."),
-        click.option("--account-id", "-a", "--account", "account_id", metavar="ID", help="The account."),
+        click.option("--account-id", "-a", "--account", "account_id", metavar="ID", help="The account.", **ACCOUNT_ID),
         click.option("--role-name", "-r", metavar="ROLE", help="The role (permission set) name."),
         click.option("--region", metavar="REGION", help="AWS region for the credentials' user (sets AWS_REGION and AWS_DEFAULT_REGION)."),
-        click.option("--profile", metavar="PROFILE", help="Take the instance, account, role and region from this profile."),
+        click.option("--profile", metavar="PROFILE", help="Take the instance, account, role and region from this profile.", **PROFILE),
         click.option("--force-refresh", is_flag=True, help="Sign in again and fetch new credentials."),
         click.option("-v", "--verbose", count=True, hidden=True),
     ]

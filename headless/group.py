@@ -8,6 +8,7 @@ subcommand.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 
@@ -25,17 +26,26 @@ COMMANDS: dict[str, str] = {
     "export": "headless.commands.export:export",
     "console": "headless.commands.console:console",
     "emulator": "headless.commands.emulator:emulator",
+    "admin": "headless.commands.admin:admin",
 }
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands live in their own modules and load on first use."""
+    """A group whose subcommands live in their own modules and load on first use.
+
+    ``lazy_commands`` maps names to "module:attribute" (the root group's COMMANDS by
+    default); a subcommand whose module is not installed is neither listed nor found.
+    """
+
+    def __init__(self, *args: object, lazy_commands: dict[str, str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy_commands = COMMANDS if lazy_commands is None else lazy_commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return [name for name, target in self.lazy_commands.items() if importlib.util.find_spec(target.split(":")[0]) is not None]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
+        target = self.lazy_commands.get(cmd_name)
         if target is None:
             return None
         module_name, attribute = target.split(":")
@@ -50,17 +60,20 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ssodeck", message="%(prog)s %(version)s")
+@click.option("--demo", is_flag=True, help="Open the app on a built-in Identity Center with a generated organisation, in a throwaway home (your ~/.aws is not touched).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, demo: bool) -> None:
     """ssodeck: AWS IAM Identity Center (AWS SSO) from the terminal.
 
-    Every command reads the same ~/.aws/config and shares the SSO token cache
-    with the AWS CLI and SDKs. Try it without AWS: `ssodeck emulator serve`.
+    With no command, opens the full-screen app: every account and role you can
+    reach, filtered as you type, with the console, credentials, a shell and
+    profiles one key away. Every command reads the same ~/.aws/config and shares
+    the SSO token cache with the AWS CLI and SDKs. Try it without AWS:
+    `ssodeck --demo`.
     """
     if ctx.invoked_subcommand is None:
-        try:
-            tui = importlib.import_module("app.tui")
-        except ModuleNotFoundError:
-            click.echo(ctx.get_help())
-            return
-        tui.run()
+        from app.tui import run  # textual is imported only here
+
+        run(demo=demo)
+    elif demo:
+        raise click.UsageError("--demo opens the app; give it without a command")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -21,6 +23,15 @@ class Browser:
         self.approve_device = approve_device
         self.prompts: list[DevicePrompt] = []
         self.visited: list[str] = []
+        self.said: list[str] = []
+
+    browser_available = True
+
+    def signing_in(self, instance) -> None:
+        self.said.append(f"Signing in to {instance.label()}")
+
+    def show_waiting(self, message: str) -> None:
+        self.said.append(message)
 
     def show_device_code(self, prompt: DevicePrompt) -> None:
         self.prompts.append(prompt)
@@ -54,14 +65,53 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 60, input: str
     )
 
 
-def run_admin_cfn(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """``ssodeck admin cfn ARGS`` as a user runs it.
+@contextlib.contextmanager
+def unwritable(directory: Path):
+    """Make ``directory`` refuse new files for the duration, for root too (CI runs as root,
+    whom mode bits do not stop: then the immutable attribute does)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o500)
+    immutable = _refuses_writes(directory) is False and _chattr("+i", directory)
+    try:
+        if not _refuses_writes(directory):
+            raise AssertionError(f"cannot make {directory} unwritable here (neither mode bits nor chattr +i work)")
+        yield directory
+    finally:
+        if immutable:
+            _chattr("-i", directory)
+        directory.chmod(0o700)
 
-    Until the ``admin`` group is merged, the command runs on its own through the entry
-    point's error handling; afterwards this becomes ``run_cli("admin", "cfn", *args)``.
-    """
-    code = (
-        "import sys\nfrom headless.cli import run_command\nfrom headless.commands.admin_cfn import cfn\n"
-        "run_command(cfn, sys.argv[1:], prog_name='ssodeck admin cfn')\n"
-    )
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=dict(os.environ), cwd=cwd, timeout=timeout)
+
+def _refuses_writes(directory: Path) -> bool:
+    probe = directory / ".probe"
+    try:
+        probe.touch()
+    except OSError:
+        return True
+    probe.unlink()
+    return False
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+        return None
+
+
+def follow(url: str) -> tuple[int, str | None]:
+    """GET the sign-in URL like a browser's first hop: status and Location, no redirect followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location")
+
+
+def run_admin_cfn(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``ssodeck admin cfn ARGS`` as a user runs it, in ``cwd`` (inputs and outputs are relative paths)."""
+    return subprocess.run([sys.executable, "-m", "headless", "admin", "cfn", *args], capture_output=True, text=True,
+                          env=dict(os.environ), cwd=cwd, timeout=timeout)

@@ -130,7 +130,8 @@ def test_expired_unrefreshable_token_requires_login(emu):
     _age_token(instance, -1)
     with pytest.raises(LoginRequired) as caught:
         get_token(instance)
-    assert "ssodeck login" in str(caught.value)
+    assert caught.value.instance == instance  # each face words the fix from this
+    assert "has expired" in str(caught.value)
 
 
 def test_logout_revokes_token_server_side(emu):

@@ -93,10 +93,37 @@ def test_populate_writes_sorted_profiles_that_botocore_reads(tmp_path: Path) -> 
     assert edit.summary() == {"add": 8, "change": 0, "remove": 0, "unchanged": 0}
 
 
+def test_accounts_sharing_a_name_are_told_apart_by_account_id() -> None:
+    roles = [*ROLES, Role("444444444444", "ReadOnlyAccess", "Dev"), Role("555555555555", "ReadOnlyAccess", "Sandbox Team A")]
+    edit = populate(roles=roles)
+    headers = [line for line in edit.after.splitlines() if line.startswith("[")]
+    assert headers == [
+        "[profile 333333333333.ReadOnlyAccess]",
+        "[profile Dev-111111111111.ReadOnlyAccess]",
+        "[profile Dev-444444444444.ReadOnlyAccess]",
+        "[profile Dev.AdministratorAccess]",  # no clash: left alone
+        "[profile Sandbox-Team-A-222222222222.ReadOnlyAccess]",
+        "[profile Sandbox-Team-A-555555555555.ReadOnlyAccess]",
+    ]
+    assert edit.renamed == (
+        ("Dev.ReadOnlyAccess", "Dev-111111111111.ReadOnlyAccess"),
+        ("Dev.ReadOnlyAccess", "Dev-444444444444.ReadOnlyAccess"),
+        ("Sandbox-Team-A.ReadOnlyAccess", "Sandbox-Team-A-222222222222.ReadOnlyAccess"),
+        ("Sandbox-Team-A.ReadOnlyAccess", "Sandbox-Team-A-555555555555.ReadOnlyAccess"),
+    )
+    assert populate(roles=list(reversed(roles))).after == edit.after  # stable whatever the listing order
+
+
+def test_a_clash_within_one_account_is_still_refused() -> None:
+    roles = [Role("111111111111", "ReadOnlyAccess", "Dev"), Role("111111111111", "ReadOnlyAccess-v2", "Dev")]
+    with pytest.raises(ConfigError, match="would be shared"):
+        populate(roles=roles, naming=NamingOptions(trim_role_name=("-v2$",)))
+
+
 def test_duplicate_names_are_refused_with_their_sources() -> None:
     roles = [*ROLES, Role("444444444444", "ReadOnlyAccess", "Dev"), Role("555555555555", "ReadOnlyAccess", "Sandbox Team A")]
     with pytest.raises(ConfigError) as error:
-        populate(roles=roles)
+        populate(roles=roles, on_duplicate="error")
     message = str(error.value)
     assert message.startswith("2 profile name(s) would be shared")
     assert "Dev.ReadOnlyAccess <- 111111111111 (Dev)/ReadOnlyAccess, 444444444444 (Dev)/ReadOnlyAccess" in message

@@ -38,7 +38,7 @@ def test_twenty_processes_one_refresh(emu, aws_home):
     assert emu.counts()["CreateToken.refresh_token"] == 1
     assert emu.counts().get("CreateToken.device_code", 0) + emu.counts().get("CreateToken.authorization_code", 0) == 0
     messages = [err for _, err in results]
-    assert sum("Session refreshed" in m for m in messages) == 1
+    assert sum("Refreshed the session for" in m for m in messages) == 1
     assert sum("Already signed in" in m for m in messages) == 19
 
 

@@ -8,16 +8,33 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from app.services.errors import WriteFailed
+from app.services.paths import private_dirs
+
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o600, backup: bool = False) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory, fsync, then rename.
 
     ``mode`` is applied to the new file (secrets stay 0600). With ``backup`` the previous
-    file, if any, is kept as ``<name>.bak`` (one generation).
+    file, if any, is kept as ``<name>.bak`` (one generation). Any failure leaves ``path`` as it
+    was and raises WriteFailed naming ``path`` (never the temp file) and the reason.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write(path, data.encode("utf-8") if isinstance(data, str) else data, mode, backup)
+    except OSError as error:
+        raise WriteFailed(f"cannot write {path}: {_reason(error)}; it was left as it was") from None
+
+
+def _reason(error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    if isinstance(error, PermissionError):
+        return f"{reason} (its directory is not writable)"
+    return reason
+
+
+def _write(path: Path, payload: bytes, mode: int, backup: bool) -> None:
+    private_dirs(path.parent)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -39,10 +39,16 @@ class SectionChange:
 
 @dataclass(frozen=True)
 class ConfigEdit:
+    """A planned edit. ``renamed`` lists (name, new name) pairs a plan changed to keep names
+    unique; ``notes`` are one-line remarks about the input (a name that had to be cleaned),
+    for the face to show beside the diff."""
+
     path: Path
     before: str
     after: str
     changes: tuple[SectionChange, ...]
+    renamed: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

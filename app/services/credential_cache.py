@@ -91,10 +91,11 @@ def save(instance: Instance, account_id: str, role_name: str, credentials: RoleC
     atomic_write(credential_path(instance, account_id, role_name), json.dumps(data), mode=0o600)
 
 
-def remove(instance: Instance | None, roles: set[tuple[str, str]] = frozenset()) -> int:
+def remove(instance: Instance | None, roles: set[tuple[str, str]] = frozenset(), failed: list[str] | None = None) -> int:
     """Delete cached SSO role credentials: one instance's (those tagged with it, and those of
     the given (account, role) pairs, which the AWS CLI writes untagged), or with None every
-    SSO entry, as the AWS CLI's logout does."""
+    SSO entry, as the AWS CLI's logout does. Files that cannot be deleted are named in
+    ``failed`` (with the reason) instead of stopping the others."""
     directory = cli_cache_dir()
     if not directory.is_dir():
         return 0
@@ -115,4 +116,7 @@ def remove(instance: Instance | None, roles: set[tuple[str, str]] = frozenset())
             removed += 1
         except FileNotFoundError:
             pass
+        except OSError as error:
+            if failed is not None:
+                failed.append(f"{path} ({error.strerror})")
     return removed

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.models import Instance, RoleCredentials, Token
-from app.services import credential_cache
+from app.services import best_effort, credential_cache
 from app.services.errors import LoginRequired
 
 
@@ -47,5 +47,8 @@ def get_role_credentials(
             # The portal rejected the token and it was discarded: one more try, which
             # refreshes it (or signs in, for a caller that may).
             credentials = portal.get_role_credentials(instance, token_source(), account_id, role_name)
-        credential_cache.save(instance, account_id, role_name, credentials)
+        best_effort.save(
+            lambda: credential_cache.save(instance, account_id, role_name, credentials),
+            "the role credentials work now but were not cached, so the next call fetches them again",
+        )
         return credentials

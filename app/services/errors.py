@@ -1,10 +1,16 @@
 """Domain errors. Each carries the one line a user should read and the exit code to leave with.
 
 Faces print ``str(error)`` and exit with ``error.exit_code``; messages must never contain
-tokens, secret keys or sign-in URLs.
+tokens, secret keys or sign-in URLs. What would fix an error is carried as fields, not words
+(``LoginRequired.instance``), so each face says it its own way: the CLI names a command, the
+app a key.
 """
 
 from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from app.models import Instance
 
 
 class SsodeckError(Exception):
@@ -24,6 +30,10 @@ class ConfigError(SsodeckError):
     exit_code = 2
 
 
+class BadValue(ConfigError):
+    """A value the user typed is malformed (a region, a start URL): refused before use."""
+
+
 class InstanceNotFound(SsodeckError):
     """No Identity Center instance matched (check exits 101 or 102)."""
 
@@ -37,9 +47,15 @@ class AmbiguousInstance(SsodeckError):
 
 
 class LoginRequired(SsodeckError):
-    """No usable token: the user has to sign in again."""
+    """No usable token: the user has to sign in again, to ``instance`` (through ``profile``
+    when the user named one)."""
 
     exit_code = 1
+
+    def __init__(self, message: str, *, instance: Instance | None = None, profile: str | None = None, exit_code: int | None = None) -> None:
+        super().__init__(message, exit_code=exit_code)
+        self.instance = instance
+        self.profile = profile
 
 
 class LoginExpired(SsodeckError):
@@ -64,6 +80,16 @@ class AccessDenied(SsodeckError):
     """The portal refused an account or role (403 "No access")."""
 
     exit_code = 4
+
+
+class WriteFailed(SsodeckError):
+    """A file could not be written (read-only directory, full disk); nothing was changed.
+
+    73 is sysexits' EX_CANTCREAT, so scripts can tell "could not write" from every other
+    failure.
+    """
+
+    exit_code = 73
 
 
 class InvalidInput(SsodeckError):

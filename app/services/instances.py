@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from app.models import Instance
 from app.services.awsconfig import AwsConfig, profile_sso, text_value
+from app.services import validation
 from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
 from app.services.patterns import compile_patterns
 
@@ -107,14 +108,26 @@ def specifier_from(
     """Build the specifier: flags win; env vars are read only if no flag named the instance."""
     env = os.environ if environ is None else environ
     if start_url or region or sso_session or profile:
-        return Specifier(start_url or None, region or None, "command line" if start_url else "", "command line" if region else "", sso_session, profile)
-    url_names, region_names = COMMAND_ENV.get(command, ((), ()))
-    url, url_source = _first(env, url_names)
-    reg, reg_source = _first(env, region_names)
-    if not url and not reg:
-        url, url_source = _first(env, GENERIC_ENV[:1])
-        reg, reg_source = _first(env, GENERIC_ENV[1:])
-    return Specifier(url, reg, url_source, reg_source)
+        specifier = Specifier(start_url or None, region or None, "command line" if start_url else "", "command line" if region else "", sso_session, profile)
+    else:
+        url_names, region_names = COMMAND_ENV.get(command, ((), ()))
+        url, url_source = _first(env, url_names)
+        reg, reg_source = _first(env, region_names)
+        if not url and not reg:
+            url, url_source = _first(env, GENERIC_ENV[:1])
+            reg, reg_source = _first(env, GENERIC_ENV[1:])
+        specifier = Specifier(url, reg, url_source, reg_source)
+    _check(specifier)
+    return specifier
+
+
+def _check(specifier: Specifier) -> None:
+    """A start URL (not a pattern matching one) and a region must be well formed before any
+    of them reaches the config, the token cache or the network."""
+    if specifier.region:
+        validation.region(specifier.region, f"Identity Center region from {specifier.region_source}")
+    if specifier.start_url and validation.looks_like_url(specifier.start_url):
+        validation.start_url(specifier.start_url, f"from {specifier.url_source}")
 
 
 def _first(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str | None, str]:
@@ -130,6 +143,8 @@ def session_instance(config: AwsConfig, name: str) -> Instance:
     url, region = _text(section, "sso_start_url"), _text(section, "sso_region")
     if not url or not region:
         raise ConfigError(f"[sso-session {name}] in {config.path} needs both sso_start_url and sso_region")
+    validation.region(region, f"sso_region of [sso-session {name}] in {config.path}")
+    validation.start_url(url, f"sso_start_url of [sso-session {name}] in {config.path}")
     scopes = tuple(s.strip() for s in _text(section, "sso_registration_scopes").split(",") if s.strip())
     return Instance(url, region, name, source=f"[sso-session {name}] in {config.path}", registration_scopes=scopes)
 
@@ -139,6 +154,8 @@ def profile_instance(config: AwsConfig, name: str) -> Instance:
     url, region, session_name = profile_sso(config, name)
     if session_name:
         return session_instance(config, session_name)
+    validation.region(region, f"sso_region of profile {name} in {config.path}")
+    validation.start_url(url, f"sso_start_url of profile {name} in {config.path}")
     return Instance(url, region, None, source=f"profile {name} in {config.path}")
 
 
@@ -164,7 +181,7 @@ def session_or_new(config: AwsConfig, name: str, specifier: Specifier) -> Resolu
     if len(places) != 1:  # several sessions on one URL are still one place for a new session
         return base
     url, region = places.pop()
-    new = Instance(url, region, name, source=f"new [sso-session {name}]", registration_scopes=SESSION_SCOPES)
+    new = Instance(url, region, name, source=f"new [sso-session {name}]", registration_scopes=SESSION_SCOPES, configured=False)
     return dataclasses.replace(base, instances=(new,))
 
 
@@ -177,6 +194,12 @@ def config_instances(config: AwsConfig) -> tuple[list[Instance], list[str]]:
             continue
         url, region = _text(section, "sso_start_url"), _text(section, "sso_region")
         if not (url and region):
+            continue
+        try:
+            validation.region(region, f"sso_region of profile {name} in {config.path}")
+            validation.start_url(url, f"sso_start_url of profile {name} in {config.path}")
+        except ConfigError as error:
+            warnings.append(str(error))
             continue
         seen = legacy.get(url)
         if seen is None:

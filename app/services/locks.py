@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.services.paths import sha1_hex, ssodeck_cache_dir
+from app.services.paths import private_dirs, sha1_hex, ssodeck_cache_dir
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -56,7 +56,7 @@ def exclusive(name: str, *, wait: bool = True) -> Iterator[bool]:
     """
     path = lock_path(name)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(path.parent)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         yield True
@@ -72,14 +72,16 @@ def exclusive(name: str, *, wait: bool = True) -> Iterator[bool]:
         os.close(fd)
 
 
-def mark(name: str) -> None:
-    """Record that something named ``name`` just happened (e.g. a refresh failed)."""
-    path = lock_path(name).with_suffix(".mark")
+def mark(name: str, note: str = "") -> None:
+    """Record that something named ``name`` just happened (e.g. a refresh failed), with a
+    one-line ``note`` other processes can repeat (never a secret)."""
+    from app.services.atomic import atomic_write
+    from app.services.errors import WriteFailed
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-    except OSError:
-        pass
+        atomic_write(lock_path(name).with_suffix(".mark"), note, mode=0o600)
+    except WriteFailed:
+        pass  # without a writable cache dir each process decides alone, as without locks
 
 
 def marked_within(name: str, seconds: float) -> bool:
@@ -87,3 +89,18 @@ def marked_within(name: str, seconds: float) -> bool:
         return time.time() - lock_path(name).with_suffix(".mark").stat().st_mtime < seconds
     except OSError:
         return False
+
+
+def marked_after(name: str, moment: float) -> bool:
+    """Whether ``name`` was marked at or after ``moment`` (a ``time.time()`` value)."""
+    try:
+        return lock_path(name).with_suffix(".mark").stat().st_mtime >= moment
+    except OSError:
+        return False
+
+
+def mark_note(name: str) -> str:
+    try:
+        return lock_path(name).with_suffix(".mark").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""

@@ -4,6 +4,7 @@ the role listing that was read with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.models import Instance
 from app.services import credential_cache, portal, roles, token_cache
@@ -16,21 +17,37 @@ from app.services.targets import format_account_id
 
 @dataclass(frozen=True)
 class LogoutResult:
+    """What signing out did. ``not_deleted`` names each file that had to go but could not
+    (with the reason), so the face can say exactly what is left to do."""
+
     label: str
     had_token: bool
     revoked: bool
     credentials_removed: int
+    not_deleted: tuple[str, ...] = ()
 
 
 def logout(instance: Instance) -> LogoutResult:
     known = known_roles(instance)
+    failed: list[str] = []
     with exclusive(token_cache.lock_name(instance)):
         token = token_cache.load_token(instance)
         revoked = bool(token) and not token.expired() and portal.server_logout(instance.start_url, instance.region, token.access_token)
-        had = token_cache.delete_token(instance)
-    removed = credential_cache.remove(instance, known)
-    roles.forget(instance)
-    return LogoutResult(instance.label(), had, revoked, removed)
+        had = _delete(token_cache.token_path(instance), failed)
+    removed = credential_cache.remove(instance, known, failed)
+    roles.forget(instance, failed)
+    return LogoutResult(instance.label(), had, revoked, removed, tuple(failed))
+
+
+def _delete(path: Path, failed: list[str]) -> bool:
+    """True if there was a file at ``path``; one that stays is added to ``failed``."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        failed.append(f"{path} ({error.strerror})")
+    return True
 
 
 def known_roles(instance: Instance) -> set[tuple[str, str]]:
@@ -60,6 +77,7 @@ def known_roles(instance: Instance) -> set[tuple[str, str]]:
 class LogoutAll:
     sessions: list[LogoutResult]
     credentials_removed: int
+    not_deleted: tuple[str, ...] = ()
 
 
 def logout_all() -> LogoutAll:
@@ -67,10 +85,13 @@ def logout_all() -> LogoutAll:
     sessions = []
     for cached in token_cache.token_files():
         region = cached.data.get("region")
+        failed: list[str] = []
         with exclusive(f"token:{cached.path}"):  # the name token_cache.lock_name gives it
             revoked = bool(region) and portal.server_logout(cached.data.get("startUrl", ""), region, cached.data["accessToken"])
-            cached.path.unlink(missing_ok=True)
+            _delete(cached.path, failed)
         label = f"{cached.data.get('startUrl', cached.path.name)} ({region or 'region unknown'})"
-        sessions.append(LogoutResult(label, True, revoked, 0))
-    roles.forget_all()
-    return LogoutAll(sessions, credential_cache.remove(None))
+        sessions.append(LogoutResult(label, True, revoked, 0, tuple(failed)))
+    failed = []
+    roles.forget_all(failed)
+    removed = credential_cache.remove(None, failed=failed)
+    return LogoutAll(sessions, removed, tuple(failed))

@@ -16,16 +16,21 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlencode
 
 from app.models import ClientRegistration, Instance, Token, utcnow
-from app.services import token_cache
+from app.services import best_effort, token_cache
 from app.services.clients import client, endpoint_of, error_code, transport_problem
 from app.services.errors import LoginDenied, LoginExpired, LoginRequired, ServiceError
+from app.services.login_ui import LoginUI
 from app.services.loopback import LoopbackRedirect
+from app.services.ratelimit import is_retryable, retrying
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+REFRESH_ATTEMPTS = 4  # a refresh retries a passing 429/5xx this often before giving up
+# Answers that mean the refresh token (or its client registration) is dead for good.
+REFUSED_REFRESH = ("InvalidGrantException", "InvalidClientException", "ExpiredTokenException", "AccessDeniedException", "UnauthorizedClientException")
 PKCE_GRANTS = ("authorization_code", "refresh_token")
 DEFAULT_SCOPES = ("sso:account:access",)
 
@@ -38,16 +43,8 @@ class DevicePrompt:
     expires_at: datetime
 
 
-class LoginUI(Protocol):
-    """How a face takes part in a sign-in: show a device code, or open an authorize URL.
-
-    A UI may also have ``browser_available``; when it is False the device-code flow is
-    used, since the browser redirect of the PKCE flow can only reach a local browser.
-    """
-
-    def show_device_code(self, prompt: DevicePrompt) -> None: ...
-
-    def open_authorize_url(self, url: str) -> None: ...
+class RefreshRefused(LoginRequired):
+    """Identity Center refused the refresh token itself: only a new sign-in helps."""
 
 
 @dataclass
@@ -98,7 +95,10 @@ def register(instance: Instance, *, pkce: bool, redirect_uri: str | None = None)
         scopes=tuple(scopes),
         grant_types=PKCE_GRANTS if pkce else (),
     )
-    token_cache.save_registration(instance, key_scopes, registration)
+    best_effort.save(
+        lambda: token_cache.save_registration(instance, key_scopes, registration),
+        "the client registration was not cached, so the next sign-in registers again",
+    )
     return registration
 
 
@@ -116,19 +116,24 @@ def _token_from(instance: Instance, response: dict, registration: ClientRegistra
 
 
 def device_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = None) -> Token:
+    """The device-code flow. A registration Identity Center no longer knows (it forgot it, or
+    it expired early) is replaced once; a passing error while polling is polled through
+    until the code expires, so the person approving never has to start over."""
     options = options or FlowOptions()
     oidc = _oidc(instance)
     registration = register(instance, pkce=False)
     try:
-        auth = _call(
-            oidc.start_device_authorization,
-            clientId=registration.client_id,
-            clientSecret=registration.client_secret,
-            startUrl=instance.start_url,
-        )
+        auth = _start_device(oidc, instance, registration)
     except Exception as error:
+        if error_code(error) != "InvalidClientException":
+            raise _map(error, instance) from None
         _forget_registration(instance, registration, error)
-        raise _map(error, instance) from None
+        registration = register(instance, pkce=False)
+        try:
+            auth = _start_device(oidc, instance, registration)
+        except Exception as again:
+            _forget_registration(instance, registration, again)
+            raise _map(again, instance) from None
     interval = float(auth.get("interval") or options.default_interval)
     prompt = DevicePrompt(
         user_code=auth["userCode"],
@@ -139,8 +144,7 @@ def device_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = 
     shown = False
     while True:
         try:
-            response = _call(
-                oidc.create_token,
+            response = oidc.create_token(
                 grantType=DEVICE_GRANT,
                 deviceCode=auth["deviceCode"],
                 clientId=registration.client_id,
@@ -151,13 +155,26 @@ def device_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = 
             code = error_code(error)
             if code == "SlowDownException":
                 interval += options.slow_down_step
-            elif code != "AuthorizationPendingException":
+            elif code != "AuthorizationPendingException" and not _passing(error):
                 _forget_registration(instance, registration, error)
                 raise _map(error, instance) from None
+        if utcnow() >= prompt.expires_at:
+            raise LoginExpired("the sign-in request expired before it was approved; run the login again")
         if not shown:
             ui.show_device_code(prompt)
             shown = True
         options.sleep(interval)
+
+
+def _start_device(oidc: Any, instance: Instance, registration: ClientRegistration) -> dict:
+    return _call(oidc.start_device_authorization, clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=instance.start_url)
+
+
+def _passing(error: Exception) -> bool:
+    """A throttle, a 5xx or a dropped connection: worth asking again rather than giving up."""
+    from botocore.exceptions import BotoCoreError
+
+    return is_retryable(error) or isinstance(error, BotoCoreError)
 
 
 def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = None) -> Token:
@@ -203,25 +220,43 @@ def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = No
     return _token_from(instance, response, registration)
 
 
-def refresh(instance: Instance, token: Token) -> Token:
-    """Use the refresh-token grant; LoginRequired when the service will not refresh."""
+def refresh(instance: Instance, token: Token, *, sleep: Callable[[float], None] = time.sleep) -> Token:
+    """Use the refresh-token grant.
+
+    A 429 or 5xx is retried (bounded, with backoff) as portal calls are; only an answer about
+    the grant or the client itself (``invalid_grant`` and kin) means the session is over
+    (RefreshRefused). When the retries run out, ServiceError names the service's answer.
+    """
     if not token.refreshable():
-        raise LoginRequired("the cached token cannot be refreshed")
+        raise RefreshRefused("the cached token cannot be refreshed", instance=instance)
     registration = ClientRegistration(token.client_id or "", token.client_secret or "", token.registration_expires_at or utcnow())
+    create_token = _oidc(instance).create_token
     try:
-        response = _call(
-            _oidc(instance).create_token,
-            grantType="refresh_token",
-            clientId=registration.client_id,
-            clientSecret=registration.client_secret,
-            refreshToken=token.refresh_token,
+        response = retrying(
+            lambda: _call(
+                create_token,
+                grantType="refresh_token",
+                clientId=registration.client_id,
+                clientSecret=registration.client_secret,
+                refreshToken=token.refresh_token,
+            ),
+            attempts=REFRESH_ATTEMPTS,
+            sleep=sleep,
         )
     except Exception as error:
         _forget_registration(instance, registration, error)
-        if error_code(error) in ("InvalidGrantException", "InvalidClientException", "ExpiredTokenException", "AccessDeniedException"):
-            raise LoginRequired("Identity Center refused to refresh the session") from None
-        raise _map(error, instance) from None
+        if error_code(error) in REFUSED_REFRESH:
+            raise RefreshRefused(f"Identity Center refused to refresh the session for {instance.label()}", instance=instance) from None
+        raise _refresh_failure(error, instance) from None
     return _token_from(instance, response, registration, old_refresh=token.refresh_token)
+
+
+def _refresh_failure(error: Exception, instance: Instance) -> Exception:
+    if isinstance(error, ServiceError):  # transport: already names the endpoint
+        return ServiceError(f"could not refresh the session for {instance.label()}: {error}")
+    status = getattr(error, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+    what = f"HTTP {status} {error_code(error) or 'error'}"
+    return ServiceError(f"Identity Center's sign-in service failed to refresh the session for {instance.label()} ({what}, {REFRESH_ATTEMPTS} attempts); the cached session was kept, try again shortly")
 
 
 def _verifier() -> str:
@@ -236,7 +271,7 @@ def _expired(registration: ClientRegistration) -> ClientRegistration:
 def _forget_registration(instance: Instance, registration: ClientRegistration, error: Exception) -> None:
     """A registration Identity Center no longer accepts is dropped, so the next try registers anew."""
     if error_code(error) == "InvalidClientException":
-        token_cache.save_registration(instance, instance.registration_scopes or None, _expired(registration))
+        best_effort.save(lambda: token_cache.save_registration(instance, instance.registration_scopes or None, _expired(registration)), "it will be tried once more")
 
 
 def _map(error: Exception, instance: Instance) -> Exception:

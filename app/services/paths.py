@@ -69,3 +69,22 @@ def ssodeck_cache_dir() -> Path:
 
 def sha1_hex(text: str) -> str:
     return _sha1(text.encode("utf-8")).hexdigest()
+
+
+def private_dirs(directory: str | os.PathLike[str]) -> None:
+    """Create ``directory`` and any missing parents with mode 0700 (existing ones are left as
+    they are): ssodeck's caches hold tokens and credentials, readable by their owner only."""
+    missing = []
+    current = os.path.abspath(directory)
+    while not os.path.isdir(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise

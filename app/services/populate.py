@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.models import Instance, ProfilePlan, Role
+from app.printable import has_unsafe, printable
+from app.services import validation
 from app.services.awsconfig import parse_config_text
 from app.services.config_editor import ConfigEdit, SectionChange, plan_sections, writable_key
 from app.services.errors import ConfigError
@@ -78,10 +80,10 @@ def profile_values(
     else:
         values = [("sso_start_url", instance.start_url), ("sso_region", instance.region)]
     if account_name and account_name != account_id:
-        values.append(("sso_account_name", account_name))
+        values.append(("sso_account_name", printable(account_name)))  # a line break cannot be a value
     values += [("sso_account_id", account_id), ("sso_role_name", role_name)]
     if region:
-        values.append(("region", region))
+        values.append(("region", validation.region(region)))
     check_defaults(defaults, credential_process=credential_process)
     values += [(key.strip().lower(), value) for key, value in defaults.items()]
     if credential_process:
@@ -106,15 +108,20 @@ def plan_populate(
     prune: bool,
     drop_keys: Iterable[str] = (),
     naming_validated: bool = False,
+    on_duplicate: str = "disambiguate",
 ) -> ConfigEdit:
     """One profile per role and region, sorted by name, plus the sso-session section if used.
 
     ``drop_keys`` go from every written profile (``credential_process`` for
     ``--no-credential-process``). ``naming_validated`` says the caller already ran
     ``validate_naming`` (before its network calls), so a naming process is not run twice.
+    Names shared by roles of different accounts (AWS lets two accounts have one name) get
+    the account ID added to their account part (``on_duplicate="disambiguate"``), or are
+    refused (``"error"``).
     """
     if not regions:
         raise ConfigError("populate needs at least one region (--region)")
+    validation.regions(regions)
     if sso_session:
         instance = dataclasses.replace(instance, session_name=sso_session)
     if not naming_validated:
@@ -123,6 +130,11 @@ def plan_populate(
     parsed = parse_config_text(config_text, Path(config_path))
     combos = [(role, index, region) for role in roles for index, region in enumerate(regions)]
     names = _names(naming, combos, instance, len(regions))
+    renamed: list[tuple[str, str]] = []
+    if on_duplicate == "disambiguate":
+        names, renamed = _disambiguate(naming, combos, names, instance, len(regions))
+    elif on_duplicate != "error":
+        raise ConfigError(f"--on-duplicate must be disambiguate or error, not {on_duplicate!r}")
     origins: dict[str, list[tuple[Role, str]]] = {}
     for (role, _, region), name in zip(combos, names):
         if name is not None:
@@ -153,7 +165,11 @@ def plan_populate(
             if name not in origins and _prunable(section, instance.start_url, sso_session)
         ]
     edit = plan_sections(Path(config_path), config_text, upserts, removals, existing_action, parsed=parsed)
-    return dataclasses.replace(edit, changes=edit.changes + tuple(skipped))
+    notes = tuple(
+        f"account {account_id} has control characters in its name ({printable(name)}); its profile names show them as '-'"
+        for account_id, name in sorted({(role.account_id, role.account_name) for role, _, _ in combos if has_unsafe(role.account_name)})
+    )
+    return dataclasses.replace(edit, changes=edit.changes + tuple(skipped), renamed=tuple(renamed), notes=notes)
 
 
 def _marked(section: dict[str, object]) -> bool:
@@ -218,6 +234,34 @@ def _names(naming: NamingOptions, combos: list[tuple[Role, int, str]], instance:
         return list(pool.map(name, combos))
 
 
+def _disambiguate(
+    naming: NamingOptions, combos: list[tuple[Role, int, str]], names: list[str | None], instance: Instance, num_regions: int
+) -> tuple[list[str | None], list[tuple[str, str]]]:
+    """Rename every name that roles of more than one account share, by naming those roles
+    again with the account ID added to the account name. Every member of a clash is renamed,
+    so the result does not depend on listing order and stays the same from run to run."""
+    accounts: dict[str, set[str]] = {}
+    for (role, _, _), name in zip(combos, names):
+        if name is not None:
+            accounts.setdefault(name, set()).add(role.account_id)
+    clashing = {name for name, ids in accounts.items() if len(ids) > 1}
+    if not clashing:
+        return names, []
+    out = list(names)
+    renamed = []
+    for position, ((role, index, region), name) in enumerate(zip(combos, names)):
+        if name not in clashing:
+            continue
+        new = profile_name(
+            naming, account_id=role.account_id, account_name=f"{role.account_name or role.account_id}-{role.account_id}",
+            role_name=role.role_name, region=region, region_index=index, num_regions=num_regions, instance=instance,
+        )  # fmt: skip
+        if new is not None and new != name:
+            out[position] = new
+            renamed.append((name, new))
+    return out, sorted(renamed)
+
+
 def _refuse_duplicates(origins: dict[str, list[tuple[Role, str]]], *, multi_region: bool) -> None:
     duplicates = {name: sources for name, sources in origins.items() if len(sources) > 1}
     if not duplicates:
@@ -231,6 +275,7 @@ def _refuse_duplicates(origins: dict[str, list[tuple[Role, str]]], *, multi_regi
     raise ConfigError(
         f"{len(duplicates)} profile name(s) would be shared by several roles: {listing}. "
         "Change --components, --separator, the trims or the naming process so every name is unique"
+        " (account names that clash are told apart by account ID unless --on-duplicate error)"
     )
 
 

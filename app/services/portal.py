@@ -25,8 +25,8 @@ def _call(instance: Instance, method: str, **kwargs: Any) -> dict:
 def portal_error(error: Exception, what: str, instance: Instance, token: Token) -> Exception:
     """Map a portal failure to the one line a user should see.
 
-    A rejected token is also marked expired in the cache, so that `ssodeck login` (and
-    every other command) stops trusting its local expiry time.
+    A rejected token is remembered as such (``auth.reject``), so that the next attempt
+    refreshes it or signs in instead of trusting its local expiry time.
     """
     from botocore.exceptions import BotoCoreError
 
@@ -34,12 +34,10 @@ def portal_error(error: Exception, what: str, instance: Instance, token: Token) 
         return ServiceError(f"cannot reach the Identity Center portal ({transport_problem(error)}) while {what}")
     code = error_code(error)
     if code == "UnauthorizedException":
-        from app.services.auth import login_hint
-        from app.services.token_cache import discard_access_token
+        from app.services.auth import reject
 
-        discard_access_token(instance, token.access_token)
-
-        return LoginRequired(f"Identity Center rejected the session token while {what} (session ended or revoked); run `{login_hint(instance)}`")
+        reject(instance, token.access_token)
+        return LoginRequired(f"Identity Center rejected the session token while {what} (session ended or revoked)", instance=instance)
     if code == "ForbiddenException":
         return AccessDenied(f"no access while {what}")
     if code == "TooManyRequestsException":

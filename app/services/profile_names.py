@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass
 
 from app.models import Instance
+from app.printable import UNSAFE, has_unsafe
 from app.services.errors import ConfigError
 from app.services.patterns import compile_patterns
 
@@ -37,6 +38,7 @@ _DIRECTIONS = {
 # Letters and digits of any script stay (日本, Café); every run of anything else that is not
 # -._ (spaces, brackets, quotes, slashes, colons, commas...) becomes one "-".
 _UNSAFE_RUN = re.compile(r"[^\w\-.]+")
+_CONTROL_RUN = re.compile(f"(?:{UNSAFE.pattern})+")
 _PROCESS_TIMEOUT = 30.0
 # validate_naming's dummy values, as aws-sso-util uses them: account name, ID, role, region
 _SAMPLE = {"account_name": "foo", "account_id": "bar", "role_name": "baz", "region": "us-east-1"}
@@ -130,6 +132,8 @@ def _name(
 ) -> str | None:
     """``profile_name``; ``sample`` says these are validate_naming's values, so errors say so."""
     account_name = account_name or account_id
+    if has_unsafe(account_name):  # no line break or ESC may reach a section header, even raw
+        account_name = _CONTROL_RUN.sub("-", account_name).strip("-") or account_id
     if options.safe_account_names:
         account_name = safe_account_name(account_name) or account_id
     if options.profile_name_process is not None:

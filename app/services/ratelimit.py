@@ -56,12 +56,18 @@ def configured_rps() -> float:
 
 
 def limiter_for(key: str, rate: float | None = None) -> RateLimiter:
-    """The shared limiter of one instance; a new rate replaces it (used by --max-rps)."""
-    wanted = rate or configured_rps()
+    """The shared limiter of one instance.
+
+    Callers that only make requests pass no rate and get the limiter as it is (created at
+    ``SSODECK_MAX_RPS`` or the default on first use). A rate given explicitly (``--max-rps``,
+    the app's setting) replaces it, and later calls without a rate keep that one.
+    """
     with _registry_lock:
         limiter = _limiters.get(key)
-        if limiter is None or limiter.rate != wanted:
-            limiter = _limiters[key] = RateLimiter(wanted)
+        if rate is not None and (limiter is None or limiter.rate != rate):
+            limiter = _limiters[key] = RateLimiter(rate)
+        elif limiter is None:
+            limiter = _limiters[key] = RateLimiter(configured_rps())
         return limiter
 
 
@@ -83,8 +89,24 @@ def call_limited(
     stats: dict[str, int] | None = None,
 ) -> T:
     """Run ``fn`` under the limiter, retrying throttling and 5xx with full-jitter backoff."""
+    return retrying(fn, attempts=attempts, base=base, cap=cap, stats=stats, before=limiter.acquire)
+
+
+def retrying(
+    fn: Callable[[], T],
+    *,
+    attempts: int,
+    base: float = 0.25,
+    cap: float = 8.0,
+    stats: dict[str, int] | None = None,
+    before: Callable[[], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``fn``, retrying what ``is_retryable`` says is passing, with full-jitter backoff;
+    the last failure (or the first one that is not passing) is raised as it is."""
     for attempt in range(attempts):
-        limiter.acquire()
+        if before is not None:
+            before()
         try:
             return fn()
         except Exception as error:
@@ -92,5 +114,5 @@ def call_limited(
                 raise
             if stats is not None:
                 stats["retries"] = stats.get("retries", 0) + 1
-            time.sleep(random.uniform(0, min(cap, base * (2**attempt))))
+            sleep(random.uniform(0, min(cap, base * (2**attempt))))
     raise AssertionError("unreachable")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.models import Account, Instance, Role, Token, utcnow
-from app.services import portal
+from app.services import best_effort, portal
 from app.services.atomic import atomic_write
 from app.services.errors import AccessDenied, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
@@ -26,6 +27,16 @@ from app.timefmt import from_z, to_z
 
 DEFAULT_MAX_AGE = timedelta(hours=1)
 MAX_WORKERS = 24
+
+
+@dataclass(frozen=True)
+class ListingProgress:
+    """How far a listing is: accounts whose roles are in, accounts found so far, and whether
+    ListAccounts has finished paging (until then ``found`` may still grow)."""
+
+    done: int
+    found: int
+    all_found: bool
 
 
 @dataclass(frozen=True)
@@ -50,17 +61,25 @@ def cache_path(instance: Instance) -> Path:
     return ssodeck_cache_dir() / "roles" / f"{sha1_hex(instance.cache_key + '|' + instance.start_url)}.json"
 
 
-def forget(instance: Instance) -> None:
-    """Drop the cached listing (on logout: it must not outlive the session it was read with)."""
+def forget(instance: Instance, failed: list[str] | None = None) -> None:
+    """Drop the cached listing (on logout: it must not outlive the session it was read with);
+    a listing that cannot be deleted is named in ``failed``."""
+    _unlink(cache_path(instance), failed)
+
+
+def forget_all(failed: list[str] | None = None) -> None:
+    for path in (ssodeck_cache_dir() / "roles").glob("*.json"):
+        _unlink(path, failed)
+
+
+def _unlink(path: Path, failed: list[str] | None) -> None:
     try:
-        cache_path(instance).unlink()
+        path.unlink()
     except FileNotFoundError:
         pass
-
-
-def forget_all() -> None:
-    for path in (ssodeck_cache_dir() / "roles").glob("*.json"):
-        path.unlink(missing_ok=True)
+    except OSError as error:
+        if failed is not None:
+            failed.append(f"{path} ({error.strerror})")
 
 
 def load_cached(instance: Instance) -> Listing | None:
@@ -72,6 +91,18 @@ def load_cached(instance: Instance) -> Listing | None:
         return Listing(accounts, roles, from_z(data["fetched_at"]), from_cache=True)
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
+
+
+def cached_accounts() -> list[Account]:
+    """Every account in any cached listing (for shell completion: no network, no sign-in)."""
+    found: dict[str, Account] = {}
+    for path in sorted((ssodeck_cache_dir() / "roles").glob("*.json")):
+        try:
+            for item in json.loads(path.read_text(encoding="utf-8"))["accounts"]:
+                found.setdefault(item["id"], Account(item["id"], item["name"], item.get("email", "")))
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            continue
+    return list(found.values())
 
 
 def save_cached(instance: Instance, listing: Listing) -> None:
@@ -92,17 +123,38 @@ def stream_roles(
     workers: int = MAX_WORKERS,
     on_account: Callable[[Account], None] | None = None,
     on_denied: Callable[[Account, AccessDenied], None] | None = None,
+    on_progress: Callable[[ListingProgress], None] | None = None,
 ) -> Iterator[Role]:
     """Yield roles as each account's listing completes (in completion order).
 
     Role requests start while later pages of ListAccounts are still coming, so paging does
     not serialize the work. ``accounts`` skips ListAccounts (explicit IDs); ``on_account``
-    sees each account as it is found, e.g. to grow a progress bar; ``on_denied``, if given,
-    hears of accounts the portal refuses instead of the listing failing on the first one.
+    sees each account as it is found; ``on_progress`` hears how far the listing is after
+    each account (called from pool threads); ``on_denied``, if given, hears of accounts the portal refuses instead of
+    the listing failing on the first one.
     """
     source = iter(accounts) if accounts is not None else portal.iter_accounts(instance, token)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssodeck-roles")
     pending: set[Future] = set()
+    counts = {"found": 0, "done": 0, "all_found": False}
+    counts_lock = threading.Lock()
+
+    def report(change: str) -> None:
+        """Progress is told as accounts complete (from pool threads), not as the caller
+        consumes roles, so it moves while a later ListAccounts page is still on its way."""
+        with counts_lock:
+            if change == "all_found":
+                counts["all_found"] = True
+            else:
+                counts[change] += 1
+            snapshot = ListingProgress(counts["done"], counts["found"], counts["all_found"])
+            if on_progress is not None:
+                on_progress(snapshot)
+
+    def submit(account: Account) -> None:
+        future = pool.submit(roles_of, account)
+        future.add_done_callback(lambda f: None if f.cancelled() or f.exception() else report("done"))
+        pending.add(future)
 
     def roles_of(account: Account) -> list[Role]:
         try:
@@ -115,13 +167,16 @@ def stream_roles(
 
     try:
         for account in source:
+            with counts_lock:
+                counts["found"] += 1
             if on_account is not None:
                 on_account(account)
-            pending.add(pool.submit(roles_of, account))
+            submit(account)
             done = {f for f in pending if f.done()}
             pending -= done
             for future in done:
                 yield from future.result()
+        report("all_found")
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -132,16 +187,29 @@ def stream_roles(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def fetch_listing(instance: Instance, token: Token, *, on_role: Callable[[Role], None] | None = None) -> Listing:
+def fetch_listing(
+    instance: Instance,
+    token: Token,
+    *,
+    on_role: Callable[[Role], None] | None = None,
+    on_account: Callable[[Account], None] | None = None,
+    on_progress: Callable[[ListingProgress], None] | None = None,
+) -> Listing:
     """A fresh listing of every account and role, saved to the cache."""
     seen: list[Account] = []
+
+    def found(account: Account) -> None:
+        seen.append(account)
+        if on_account is not None:
+            on_account(account)
+
     roles: list[Role] = []
-    for role in stream_roles(instance, token, on_account=seen.append):
+    for role in stream_roles(instance, token, on_account=found, on_progress=on_progress):
         roles.append(role)
         if on_role is not None:
             on_role(role)
     listing = Listing(tuple(seen), tuple(roles), utcnow())
-    save_cached(instance, listing)
+    best_effort.save(lambda: save_cached(instance, listing), "the role listing was not cached, so the next command lists again")
     return listing
 
 
@@ -151,19 +219,22 @@ def get_listing(
     *,
     refresh: bool = False,
     on_role: Callable[[Role], None] | None = None,
+    on_account: Callable[[Account], None] | None = None,
+    on_progress: Callable[[ListingProgress], None] | None = None,
 ) -> Listing:
     """The cached listing while fresh, else a new one; ``token_source`` is called only if needed.
 
-    ``on_role`` sees each role as a fresh listing streams in (not for a cached listing,
-    whose roles are all there at once).
+    The callbacks follow a fresh listing as it streams in (see ``fetch_listing``); a cached
+    listing has all its roles at once and calls none of them.
     """
     if not refresh:
         cached = load_cached(instance)
         if cached is not None and cached.age() < max_age():
             return cached
     token = token_source()
+    events = {"on_role": on_role, "on_account": on_account, "on_progress": on_progress}
     try:
-        return fetch_listing(instance, token, on_role=on_role)
+        return fetch_listing(instance, token, **events)
     except LoginRequired:
-        # A rejected token was discarded; the second token_source() refreshes or signs in.
-        return fetch_listing(instance, token_source(), on_role=on_role)
+        # The token was rejected; the second token_source() refreshes it or signs in.
+        return fetch_listing(instance, token_source(), **events)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from app.models import Instance
 from app.services.awsconfig import AwsConfig, Section, profile_sso, text_value
+from app.services import validation
 from app.services.errors import ConfigError
 from app.services.instances import profile_instance, resolve, specifier_from
 
@@ -49,6 +50,7 @@ def resolve_target(
 ) -> Target:
     """Combine flags, (optionally) the AWS_SSO_* variables and a profile into one target."""
     env = os.environ if environ is None else environ
+    region_flag = region
     if read_env:
         start_url = start_url or env.get("AWS_SSO_START_URL") or None
         sso_region = sso_region or env.get("AWS_SSO_REGION") or None
@@ -60,7 +62,10 @@ def resolve_target(
     instance = _instance(config, profile, start_url, sso_region, command, env)
     _require(account, "account", "--account-id", "sso_account_id", profile)
     _require(role, "role", "--role-name", "sso_role_name", profile)
-    return Target(instance, format_account_id(account), role, region or text_value(section, "region") or None, profile)
+    region = region or text_value(section, "region") or None
+    if region:
+        validation.region(region, "--region" if region_flag else f"region of profile {profile}")
+    return Target(instance, format_account_id(account), role, region, profile)
 
 
 def _instance(config: AwsConfig, profile: str | None, start_url: str | None, sso_region: str | None, command: str, env: Mapping[str, str]) -> Instance:

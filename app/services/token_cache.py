@@ -116,9 +116,9 @@ def signin_lock_name(instance: Instance) -> str:
     return f"signin:{token_path(instance)}"
 
 
-def discard_access_token(instance: Instance, access_token: str) -> None:
-    """Identity Center rejected this token: mark it expired (keeping its refresh token), so
-    the next command refreshes or signs in instead of trusting the local expiry time."""
+def mark_expired(instance: Instance, access_token: str) -> None:
+    """The session of this token is over: record it as expired (keeping its refresh token),
+    so botocore and the next command refresh or sign in instead of trusting its expiry."""
     from dataclasses import replace
 
     from app.models import utcnow
@@ -128,14 +128,6 @@ def discard_access_token(instance: Instance, access_token: str) -> None:
         token = load_token(instance)
         if token is not None and token.access_token == access_token and not token.expired():
             save_token(instance, replace(token, expires_at=utcnow().replace(microsecond=0) - timedelta(seconds=1)))
-
-
-def delete_token(instance: Instance) -> bool:
-    try:
-        token_path(instance).unlink()
-    except FileNotFoundError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,14 @@ import click
 
 from app import __version__
 from app.models import Instance, Token
+from app.printable import printable
 from app.services import check as checks
-from app.services.auth import get_token, login_hint
+from app.services.auth import get_token
 from app.services.errors import LoginRequired
 from app.services.instances import Resolution
 from app.timefmt import local_display
-from headless.common import TerminalLoginUI, resolve_instances
+from headless.common import TerminalLoginUI, login_command, resolve_instances
+from headless.completion import ACCOUNT_ID, PROFILE, SSO_SESSION
 
 
 class Report:
@@ -27,7 +29,7 @@ class Report:
 
     def line(self, text: str) -> None:
         if not self.quiet:
-            click.echo(text)
+            click.echo(printable(text))
 
     def finish(self, code: int, text: str = "") -> NoReturn:
         if text:
@@ -45,10 +47,10 @@ def _botocore_version() -> str:
 @click.command()
 @click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Start URL (or a regex matching one in ~/.aws/config).")
 @click.option("--sso-region", "region", metavar="REGION", help="The instance's region.")
-@click.option("--sso-session", metavar="NAME", help="Check this [sso-session NAME].")
-@click.option("--account-id", "-a", "--account", "account", metavar="ID_OR_NAME", help="Check access to this account (ID or exact name).")
+@click.option("--sso-session", metavar="NAME", help="Check this [sso-session NAME].", **SSO_SESSION)
+@click.option("--account-id", "-a", "--account", "account", metavar="ID_OR_NAME", help="Check access to this account (ID or exact name).", **ACCOUNT_ID)
 @click.option("--role-name", "-r", "role", metavar="ROLE", help="Check access to this role.")
-@click.option("--check-profile", metavar="PROFILE", help="Check the instance, token, account and role of this profile.")
+@click.option("--check-profile", metavar="PROFILE", help="Check the instance, token, account and role of this profile.", **PROFILE)
 @click.option("--command", "command_", type=click.Choice(["default", "configure", "login"]), default="default", show_default=True, help="Whose environment variables name the instance.")
 @click.option("--instance-details/--no-instance-details", default=None, help="Say where the instance came from (default: on unless checking access).")
 @click.option("--skip-token-check", is_flag=True, help="Only check the instance.")
@@ -100,7 +102,7 @@ def check(
     if force_refresh:
         get_token(instance, ui=TerminalLoginUI(headless=False), force_login=True)
     found = checks.check_token(instance)
-    hint = login_hint(instance, check_profile)
+    hint = login_command(instance, check_profile)
     if not found.ok or found.token is None:
         report.finish(checks.TOKEN_MISSING, f"Token check failed: {found.problem}. Run `{hint}`.")
     cached = f" (cached at {found.cached_at:%Y-%m-%d %H:%M %Z})" if found.cached_at else ""
@@ -154,7 +156,7 @@ def _check_access(report: Report, instance: Instance, token: Token, account: str
     try:
         result = checks.check_access(instance, token, account, role)
     except LoginRequired:
-        report.finish(checks.TOKEN_REJECTED, f"Token check failed: {checks.REJECTED}. Run `{login_hint(instance)}`.")
+        report.finish(checks.TOKEN_REJECTED, f"Token check failed: {checks.REJECTED}. Run `{login_command(instance)}`.")
     if result.code == checks.ACCOUNT_MISSING:
         report.finish(result.code, f"Account {result.account_label} is not accessible (not assigned, or no roles)")
     if result.code == checks.ROLE_MISSING_IN_ACCOUNT:

@@ -9,6 +9,7 @@ import click
 
 from app.models import Account, Instance, Role
 from app.services import roles as role_service
+from app.services import validation
 from app.services.awsconfig import load_config, text_value
 from app.services.config_editor import EXISTING_ACTIONS, ConfigEdit, apply_edit, read_config_text
 from app.services.errors import ConfigError
@@ -20,6 +21,8 @@ from app.services.ratelimit import limiter_for
 from app.services.targets import format_account_id
 from headless.common import env_flag, note, resolve_instances, token_source
 from headless.picker import pick
+from headless.progress import listing_progress
+from headless.completion import ACCOUNT_ID, SSO_SESSION, profiles
 
 DEFAULT_PROCESS = "ssodeck credential-process"
 
@@ -47,6 +50,11 @@ def _instance(start_url: str | None, sso_region: str | None, sso_session: str | 
 def _finish(edit: ConfigEdit, dry_run: bool) -> None:
     summary = edit.summary()
     counts = ", ".join(f"{summary.get(kind, 0)} {word}" for kind, word in (("add", "added"), ("change", "changed"), ("remove", "removed"), ("unchanged", "unchanged")))
+    for remark in edit.notes:
+        note(f"note: {remark}")
+    if edit.renamed:
+        shown = ", ".join(f"{old} -> {new}" for old, new in edit.renamed[:10]) + (f" and {len(edit.renamed) - 10} more" if len(edit.renamed) > 10 else "")
+        note(f"{len(edit.renamed)} profile name(s) were shared by accounts with the same name, so the account ID was added: {shown} (--on-duplicate error refuses instead)")
     skipped = [c.section.removeprefix("profile ") for c in edit.changes if c.kind == "skip"]
     if skipped:
         shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
@@ -62,7 +70,7 @@ def _finish(edit: ConfigEdit, dry_run: bool) -> None:
 ACTION = click.option("--existing-config-action", type=click.Choice(EXISTING_ACTIONS), default="keep", show_default=True, help="For profiles that exist: keep their other values, overwrite them with -c values, or discard everything not written now.")
 DEFAULTS = click.option("--config-default", "-c", "config_defaults", multiple=True, metavar="KEY=VALUE", help="Extra key for every profile (repeatable), e.g. -c output=json.")
 PROCESS = click.option("--credential-process/--no-credential-process", default=None, help="Add a credential_process line for SDKs without SSO support (default on; AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS=1 turns it off).")
-SESSION = click.option("--sso-session", metavar="NAME", help="Use the modern layout: one [sso-session NAME] section, profiles with sso_session = NAME.")
+SESSION = click.option("--sso-session", metavar="NAME", help="Use the modern layout: one [sso-session NAME] section, profiles with sso_session = NAME.", **SSO_SESSION)
 
 
 @click.group()
@@ -71,10 +79,10 @@ def configure() -> None:
 
 
 @configure.command("profile")
-@click.argument("profile_name")
+@click.argument("profile_name", shell_complete=profiles)
 @click.option("--sso-start-url", "-u", "start_url", metavar="URL", help="Identity Center start URL.")
 @click.option("--sso-region", metavar="REGION", help="Identity Center region.")
-@click.option("--account-id", "-a", "--account", "account_id", metavar="ID", help="The account.")
+@click.option("--account-id", "-a", "--account", "account_id", metavar="ID", help="The account.", **ACCOUNT_ID)
 @click.option("--role-name", "-r", metavar="ROLE", help="The role.")
 @click.option("--region", metavar="REGION", help="The profile's default AWS region (AWS_CONFIGURE_DEFAULT_REGION, AWS_DEFAULT_REGION).")
 @click.option("--output", "-o", "output_format", metavar="FORMAT", help="The profile's output format (json, text, table, yaml).")
@@ -108,13 +116,19 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
     account_id = format_account_id(account_id) if account_id else text_value(existing, "sso_account_id") or None
     role_name = role_name or text_value(existing, "sso_role_name") or None
     region = region or text_value(existing, "region") or os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+    if region:
+        validation.region(region)
     missing = [flag for flag, value in (("--account-id", account_id), ("--role-name", role_name), ("--region", region)) if not value]
     if missing and not (interactive and stdin_is_terminal()):
         raise click.UsageError(f"missing {', '.join(missing)} (run in a terminal without --non-interactive to pick them)")
     if not (account_id and role_name):  # only what is missing is listed and picked: a complete profile never prompts
         account_id, role_name = _pick_role(instance, account_id, role_name, force_refresh)
-    if not region:
-        region = click.prompt("Default AWS region for this profile", default=instance.region, err=True).strip()
+    while not region:
+        answer = click.prompt("Default AWS region for this profile", default=instance.region, err=True).strip()
+        try:
+            region = validation.region(answer)
+        except ConfigError as error:
+            note(str(error))
     listing = role_service.load_cached(instance)
     names = {a.account_id: a.name for a in listing.accounts} if listing else {}
     values = profile_values(
@@ -131,7 +145,8 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
 
 
 def _pick_role(instance: Instance, account_id: str | None, role_name: str | None, force_refresh: bool) -> tuple[str, str]:
-    listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh))
+    with listing_progress() as progress:
+        listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh), on_progress=progress)
     if not account_id:
         accounts = sorted(listing.accounts, key=lambda a: a.name.lower())
         chosen: Account = pick("Accounts", accounts, lambda a: f"{a.name} ({a.account_id})")
@@ -163,12 +178,13 @@ def _pick_role(instance: Instance, account_id: str | None, role_name: str | None
 @click.option("--safe-account-names/--raw-account-names", default=True, help="Replace each run of characters other than letters, digits, '-', '.' and '_' in account names with '-' (default).")
 @PROCESS
 @SESSION
+@click.option("--on-duplicate", type=click.Choice(["disambiguate", "error"]), default="disambiguate", show_default=True, help="When accounts share a name (AWS allows it), add the account ID to the account part of the clashing profile names, or refuse.")
 @click.option("--prune", is_flag=True, help="Remove profiles ssodeck populated for this instance that you can no longer reach.")
 @click.option("--refresh", is_flag=True, help="Ask Identity Center for the roles even if the cached listing is fresh.")
 @click.option("--force-refresh", is_flag=True, help="Sign in again first.")
 @click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", metavar="RPS", help="Portal requests per second (default 20).")
 @click.option("-v", "--verbose", count=True, hidden=True)
-def configure_populate(start_url, sso_region, regions, dry_run, config_defaults, existing_config_action, components, separator, include_region, region_style, trim_account_name, trim_role_name, account_name_case, role_name_case, profile_name_process, safe_account_names, credential_process, sso_session, prune, refresh, force_refresh, max_rps, verbose) -> None:
+def configure_populate(start_url, sso_region, regions, dry_run, config_defaults, existing_config_action, components, separator, include_region, region_style, trim_account_name, trim_role_name, account_name_case, role_name_case, profile_name_process, safe_account_names, credential_process, sso_session, on_duplicate, prune, refresh, force_refresh, max_rps, verbose) -> None:
     """Write a profile for every account, role and region you can reach.
 
     Re-running is safe: unchanged profiles are left byte for byte, comments and unrelated
@@ -177,6 +193,7 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
     regions = list(regions) or [r for r in (os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION"),) if r]
     if not regions:
         raise click.UsageError("Missing arguments: --region (or set AWS_DEFAULT_REGION)")
+    validation.regions(regions)  # before any sign-in or listing
     naming = NamingOptions(
         components=tuple(c.strip() for c in components.split(",") if c.strip()),
         separator=separator,
@@ -198,11 +215,13 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
     load_config(path)  # a malformed file stops us here, before any network call
     limiter_for(instance.start_url, max_rps)
     # pruning decides what is gone from the listing, so it never trusts a cached one
-    listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh), refresh=refresh or force_refresh or prune)
+    with listing_progress() as progress:
+        listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh), refresh=refresh or force_refresh or prune, on_progress=progress)
     note(f"{len(listing.roles)} roles in {len(listing.accounts)} accounts" + (" (cached listing)" if listing.from_cache else ""))
     edit = plan_populate(
         path, before, listing.roles, instance=instance, regions=regions, naming=naming, defaults=defaults,
         existing_action=existing_config_action, credential_process=process, sso_session=instance.session_name,
         prune=prune, drop_keys=("credential_process",) if _credential_process(credential_process) is None else (), naming_validated=True,
+        on_duplicate=on_duplicate,
     )  # fmt: skip
     _finish(edit, dry_run)

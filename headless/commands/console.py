@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,14 +16,16 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from app.services import browser, validation
 from app.services import config_token as tokens
+from app.services import console_launch as launches
 from app.services import console as federation
 from app.services.awsconfig import AwsConfig, load_config, text_value
-from app.services.credentials import get_role_credentials
 from app.services.errors import SsodeckError
-from app.services.targets import Target, format_account_id, resolve_target
+from app.services.targets import resolve_target
 from headless import clipboard
 from headless.common import browser_available, note, resolve_instances, token_source
+from headless.completion import ACCOUNT_ID, PROFILE
 
 LOGOUT_ENV = "AWS_CONSOLE_LOGOUT_FIRST"
 PROFILE_ENVS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")  # botocore's order: the first one set wins
@@ -56,7 +57,7 @@ def _instance_options() -> Callable[[Any], Any]:
     return _options(
         click.option("-u", "--sso-start-url", "start_url", metavar="URL", help="Identity Center start URL (or a regex matching one in ~/.aws/config)."),
         click.option("--sso-region", metavar="REGION", help="The Identity Center instance's region."),
-        click.option("-a", "--account-id", metavar="ID", help="The account to open the console in."),
+        click.option("-a", "--account-id", metavar="ID", help="The account to open the console in.", **ACCOUNT_ID),
         click.option("-r", "--role-name", metavar="ROLE", help="The role (permission set) to use."),
     )
 
@@ -97,7 +98,7 @@ def console() -> None:
 
 @console.command("launch")
 @_instance_options()
-@click.option("--profile", metavar="PROFILE", envvar=list(PROFILE_ENVS), show_envvar=True,
+@click.option("--profile", metavar="PROFILE", envvar=list(PROFILE_ENVS), show_envvar=True, **PROFILE,
               help="Take the instance, account, role and region from this profile (flags win).")
 @_destination_options(env=True)
 @_delivery_options()
@@ -145,26 +146,17 @@ def launch(
         raise click.UsageError(f"Missing option {missing} (or name a profile with --profile)")
     target = resolve_target(config, profile=profile, start_url=start_url, sso_region=sso_region,
                             account_id=account_id, role_name=role_name, region=region)
-    console_region = target.region
     if shortcut:
-        wanted = federation.console_destination(console_region, destination, override_region=override_region) if (console_region or destination) else None
-        link = federation.portal_shortcut_url(target.instance.start_url, target.account_id, target.role_name, wanted)
-        _deliver(link, _describe(target), delivery, console_region, endpoint=federation.federation_endpoint(console_region), secret=False)
+        link = launches.shortcut_link(target, destination=destination, override_region=override_region)
+        _deliver(link, launches.describe(target), delivery, target.region, endpoint=federation.federation_endpoint(target.region), secret=False)
         return
-    _launch(
-        target,
-        endpoint=federation.federation_endpoint(console_region),
-        destination=federation.console_destination(console_region, destination, override_region=override_region),
-        issuer=issuer if issuer is not None else target.instance.start_url,
-        duration=duration,
-        delivery=delivery,
-        force_refresh=force_refresh,
-    )
+    plan = launches.plan_launch(target, destination=destination, override_region=override_region, duration=duration, issuer=issuer)
+    _launch(plan, delivery=delivery, force_refresh=force_refresh)
 
 
 @console.command("get-config-token")
 @_instance_options()
-@click.option("--profile", metavar="PROFILE", help="Take the instance, account, role and region from this profile (flags win).")
+@click.option("--profile", metavar="PROFILE", help="Take the instance, account, role and region from this profile (flags win).", **PROFILE)
 @_destination_options(env=False)
 def get_config_token(
     start_url: str | None,
@@ -191,24 +183,21 @@ def get_config_token(
     section = load_config().profile(profile) if profile else {}
     account = account_id or text_value(section, "sso_account_id")
     role = role_name or text_value(section, "sso_role_name") or None
-    region = region or text_value(section, "region") or None
-    token = tokens.ConfigToken(
-        sso_start_url=instance.start_url,
-        sso_region=instance.region,
-        federation_endpoint=federation.federation_endpoint(region),
-        destination=federation.console_destination(region, destination, override_region=override_region),
-        account_id=format_account_id(account) if account else None,
-        role_name=role,
-        region=region,
-        duration=duration,
-        issuer=issuer,
+    if region is None and text_value(section, "region"):
+        region = validation.region(text_value(section, "region"), f"region of profile {profile}")
+    elif region is not None:
+        validation.region(region, "--region")
+    click.echo(
+        launches.config_token_for(
+            instance, account_id=account or None, role_name=role, region=region, destination=destination,
+            override_region=override_region, duration=duration, issuer=issuer,
+        )  # fmt: skip
     )
-    click.echo(tokens.encode_config_token(token))
 
 
 @console.command("launch-from-config")
 @click.option("-t", "--config-token", required=True, metavar="TOKEN", help="A token from `console get-config-token`.")
-@click.option("-a", "--account-id", metavar="ID", help="Use this account instead of the token's.")
+@click.option("-a", "--account-id", metavar="ID", help="Use this account instead of the token's.", **ACCOUNT_ID)
 @click.option("-r", "--role-name", metavar="ROLE", help="Use this role instead of the token's.")
 @_delivery_options()
 @click.option("-v", "--verbose", count=True, hidden=True)
@@ -240,18 +229,10 @@ def launch_from_config(
         raise click.UsageError("Token does not specify account, please use --account-id")
     if not role:
         raise click.UsageError("Token does not specify role, please use --role-name")
-    endpoint = tokens.token_endpoint(token)
+    tokens.token_endpoint(token)  # refuse a foreign endpoint before anything else happens
     target = resolve_target(load_config(), start_url=token.sso_start_url, sso_region=token.sso_region,
                             account_id=account, role_name=role, region=token.region)
-    _launch(
-        target,
-        endpoint=endpoint,
-        destination=token.destination,
-        issuer=token.issuer if token.issuer is not None else token.sso_start_url,
-        duration=token.duration,
-        delivery=delivery,
-        force_refresh=force_refresh,
-    )
+    _launch(launches.plan_from_token(token, target), delivery=delivery, force_refresh=force_refresh)
 
 
 def _delivery(
@@ -288,28 +269,15 @@ def _usable_profile(ctx: click.Context, profile: str | None, config: AwsConfig) 
     return None
 
 
-def _launch(
-    target: Target,
-    *,
-    endpoint: str,
-    destination: str,
-    issuer: str,
-    duration: int | None,
-    delivery: Delivery,
-    force_refresh: bool,
-) -> None:
-    credentials = get_role_credentials(
-        target.instance,
-        target.account_id,
-        target.role_name,
+def _launch(plan: launches.ConsoleLaunch, *, delivery: Delivery, force_refresh: bool) -> None:
+    target = plan.target
+    url = launches.signin_url(
+        plan,
         token_source=token_source(target.instance, force_login=force_refresh, profile=target.profile),
         force_refresh=force_refresh,
+        notify=lambda message: note(f"warning: {message}"),
     )
-    signin_token = federation.get_signin_token(
-        credentials, endpoint, duration * 60 if duration else None, notify=lambda message: note(f"warning: {message}")
-    )
-    url = federation.login_url(endpoint, signin_token, destination, issuer)
-    _deliver(url, _describe(target), delivery, target.region, endpoint=endpoint, secret=True)
+    _deliver(url, plan.describe(), delivery, target.region, endpoint=plan.endpoint, secret=True)
 
 
 def _deliver(url: str, what: str, delivery: Delivery, region: str | None, *, endpoint: str, secret: bool) -> None:
@@ -323,23 +291,11 @@ def _deliver(url: str, what: str, delivery: Delivery, region: str | None, *, end
     if not delivery.open_:
         return
     if delivery.logout_first:
-        _open(federation.logout_url(endpoint, region), autoraise=False)
+        browser.open_page(federation.logout_url(endpoint, region), autoraise=False)
         time.sleep(LOGOUT_HEAD_START)
-    if _open(url):
+    if browser.open_page(url):
         note(f"Opened the AWS console as {what} in your browser.")
     elif delivery.print_ or delivery.copy:
         note("warning: could not open a web browser; use the URL above" if delivery.print_ else "warning: could not open a web browser; paste the URL from the clipboard")
     else:
         raise SsodeckError(f"could not open a web browser; run again with --print to get the {kind}, or --copy")
-
-
-def _open(url: str, *, autoraise: bool = True) -> bool:
-    try:
-        return bool(webbrowser.open(url, new=2, autoraise=autoraise))
-    except webbrowser.Error:
-        return False
-
-
-def _describe(target: Target) -> str:
-    return f"role {target.role_name} in account {target.account_id}"
-

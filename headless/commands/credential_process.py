@@ -11,14 +11,15 @@ import click
 
 from app.services.process_output import credential_json
 from headless.credential_options import resolve_role
+from headless.completion import ACCOUNT_ID, PROFILE
 
 
 @click.command("credential-process")
-@click.option("--profile", metavar="PROFILE", help="Take the instance, account and role from this profile.")
+@click.option("--profile", metavar="PROFILE", help="Take the instance, account and role from this profile.", **PROFILE)
 @click.option("--sso-start-url", "--start-url", "start_url", metavar="URL", help="Start URL (env AWS_SSO_START_URL).")
 @click.option("--sso-region", "--region", "sso_region", metavar="REGION", help="Identity Center region (env AWS_SSO_REGION). --region is an alias here, as in aws-sso-util: "
               "it names the Identity Center region, not the credentials' region as in other commands.")
-@click.option("--account-id", metavar="ID", help="Account (env AWS_SSO_ACCOUNT_ID).")
+@click.option("--account-id", metavar="ID", help="Account (env AWS_SSO_ACCOUNT_ID).", **ACCOUNT_ID)
 @click.option("--role-name", metavar="ROLE", help="Role (env AWS_SSO_ROLE_NAME).")
 @click.option("--force-refresh", is_flag=True, help="Fetch new role credentials even if cached ones are still fresh.")
 @click.option("--login", is_flag=True, help="If there is no valid session, start a sign-in (browser) instead of failing.")

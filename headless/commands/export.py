@@ -7,10 +7,12 @@ import click
 from app.services.environment import EXPORT_FORMATS, render_exports
 from headless.credential_options import resolve_role, role_options
 
+SHELL_ALIASES = {"bash": "sh", "zsh": "sh"}  # the sh syntax is what both read
+
 
 @click.command("export")
 @role_options
-@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="sh", show_default=True, help="Shell syntax, a .env file, or JSON.")
+@click.option("--format", "-f", "fmt", type=click.Choice([*EXPORT_FORMATS, *SHELL_ALIASES]), default="sh", show_default=True, help="Shell syntax (bash and zsh are sh), a .env file, or JSON.")
 def export(start_url, sso_region, account_id, role_name, region, profile, force_refresh, verbose, fmt) -> None:
     """Print a role's credentials as environment variables.
 
@@ -24,4 +26,4 @@ def export(start_url, sso_region, account_id, role_name, region, profile, force_
       ssodeck export -a 123456789012 -r Admin -f dotenv > .env
     """
     target, credentials = resolve_role(start_url, sso_region, account_id, role_name, region, profile, force_refresh)
-    click.echo(render_exports(credentials, target.region, fmt), nl=False)
+    click.echo(render_exports(credentials, target.region, SHELL_ALIASES.get(fmt, fmt)), nl=False)

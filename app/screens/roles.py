@@ -1,0 +1,353 @@
+"""The roles view: every account and role of one instance, filtered as you type.
+
+On start the cached listing shows at once with its age, and a worker revalidates it (signing
+in silently when a refresh is enough, or through the sign-in screen). A cold start shows
+accounts as soon as ListAccounts answers and the roles as they stream in, with a progress
+bar. Role actions live in ``RoleActions``; this module is the listing and the view.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from app.models import Account, Instance, Role, Token
+from app.screens.role_actions import ROLE_ACTIONS, RoleActions
+from app.services import credential_cache, settings, token_cache
+from app.services import roles as listing_service
+from app.services.auth import get_token
+from app.services.errors import LoginRequired, SsodeckError
+from app.services.roles import ListingProgress
+from app.services.search import RoleSearch
+from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, View, name_width_for
+from app.widgets.session_bar import SessionBar
+
+PARTIAL_EVERY = 0.25  # seconds between redraws while a listing streams in
+
+
+def age_text(fetched_at: datetime, now: datetime) -> str:
+    minutes = int((now - fetched_at).total_seconds() // 60)
+    return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+
+
+class RolesScreen(RoleActions, Screen[None]):
+    CSS_PATH = "roles.tcss"
+    AUTO_FOCUS = "#filter"  # type to find a role straight away
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", tooltip="Type to narrow the roles (fuzzy)"),
+        Binding("escape", "clear_filter", "Clear", show=False),
+        Binding("e", "copy_env", "Copy env", tooltip="Copy export lines for the role's credentials"),
+        Binding("J", "copy_json", "Copy JSON", show=False, tooltip="Copy the role's credentials as credential_process JSON"),
+        Binding("o", "console", "Console", tooltip="Open the AWS console as the role (pick a service and region)"),
+        Binding("u", "console_url", "Console URL", show=False, tooltip="Copy a console sign-in URL for the role"),
+        Binding("s", "shortcut", "Shortcut", show=False, tooltip="Copy the access-portal shortcut link for the role"),
+        Binding("x", "shell", "Shell", tooltip="Open $SHELL with the role's credentials; exit it to come back"),
+        Binding("w", "write_profile", "Profile", tooltip="Write a profile for the role into ~/.aws/config"),
+        Binding("f", "favourite", "Favourite", tooltip="Mark or unmark the role as a favourite"),
+        Binding("v", "toggle_view", "View", tooltip="Switch between account -> roles and role -> accounts"),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Ask Identity Center for the roles again"),
+        Binding("l", "sign_in", "Sign in", show=False, tooltip="Sign in again (a new session)"),
+        Binding("i", "switch_instance", "Instance", show=False, tooltip="Switch to another Identity Center instance"),
+    ]
+
+    class ListingChanged(Message):
+        """A listing (or part of one, while it streams in) to show."""
+
+        def __init__(self, accounts: list[Account], roles: list[Role], *, done: bool, progress: ListingProgress | None = None,
+                     fetched_at: datetime | None = None, from_cache: bool = False) -> None:  # fmt: skip
+            super().__init__()
+            self.accounts, self.roles, self.done, self.progress = accounts, roles, done, progress
+            self.fetched_at, self.from_cache = fetched_at, from_cache
+
+    class SessionKnown(Message):
+        def __init__(self, token: Token | None) -> None:
+            super().__init__()
+            self.token = token
+
+    class NeedsSignIn(Message):
+        pass
+
+    class ListingFailed(Message):
+        def __init__(self, error: SsodeckError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, instance: Instance) -> None:
+        super().__init__()
+        self.instance = instance
+        self.accounts: list[Account] = []
+        self.roles: list[Role] = []
+        self.search = RoleSearch([])
+        self.view: View = "account"
+        self.collapsed: frozenset[str] = frozenset()
+        self.favourites: frozenset[tuple[str, str]] = frozenset()
+        self.recent: tuple[tuple[str, str], ...] = ()
+        self.session_until: datetime | None = None
+        self.fetched_at: datetime | None = None
+        self.streaming = False
+        self.name_width = 20
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(id="session")
+        with Horizontal(id="filter-row"):
+            yield Static("Filter ", id="filter-label")
+            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True)
+            yield Static("by account", id="view-label")
+        yield RoleTree(id="roles")
+        with Horizontal(id="status-row"):
+            yield Static("", id="status", markup=False)
+            yield ProgressBar(id="progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        self._load_settings()
+        token = token_cache.load_token(self.instance)
+        self.session_until = token.expires_at if token is not None else None
+        cached = listing_service.load_cached(self.instance)
+        if cached is not None:
+            self._take(list(cached.accounts), list(cached.roles), cached.fetched_at)
+            self._status(f"{self._counts()} · listing from {age_text(cached.fetched_at, self.now())}; checking for changes…")
+        else:
+            self._status("Listing your accounts…")
+        self.set_interval(1.0, self._tick)
+        self._tick()
+        self.revalidate()
+
+    def now(self) -> datetime:
+        return self.app.seams.clock()
+
+    # -- the listing -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
+    def revalidate(self, refresh: bool = True) -> None:
+        """Get a token without asking anyone (cached, or refreshed), then list afresh,
+        posting what has arrived every PARTIAL_EVERY seconds."""
+        import time
+
+        try:
+            token = get_token(self.instance).token
+        except LoginRequired:
+            self.post_message(self.NeedsSignIn())
+            return
+        except SsodeckError as error:
+            self.post_message(self.ListingFailed(error))
+            return
+        self.post_message(self.SessionKnown(token))
+        accounts: list[Account] = []
+        roles: list[Role] = []
+        state = {"posted": 0.0, "progress": None}
+
+        def post(done: bool = False) -> None:
+            state["posted"] = time.monotonic()
+            self.post_message(self.ListingChanged(list(accounts), list(roles), done=done, progress=state["progress"]))
+
+        def on_role(role: Role) -> None:
+            roles.append(role)
+            if time.monotonic() - state["posted"] >= PARTIAL_EVERY:
+                post()
+
+        def on_progress(progress: ListingProgress) -> None:
+            state["progress"] = progress
+
+        try:
+            listing = listing_service.get_listing(
+                self.instance, lambda: get_token(self.instance).token, refresh=refresh,
+                on_role=on_role, on_account=accounts.append, on_progress=on_progress,
+            )  # fmt: skip
+        except LoginRequired:
+            self.post_message(self.NeedsSignIn())
+            return
+        except SsodeckError as error:
+            self.post_message(self.ListingFailed(error))
+            return
+        self.post_message(self.ListingChanged(list(listing.accounts), list(listing.roles), done=True, fetched_at=listing.fetched_at))
+
+    @on(ListingChanged)
+    def _listing_changed(self, message: ListingChanged) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        if message.done:
+            bar.display = False
+            self.streaming = False
+            self._take(message.accounts, message.roles, message.fetched_at)
+            self._status(f"{self._counts()} · listed {age_text(message.fetched_at, self.now()) if message.fetched_at else 'just now'}")
+            return
+        self.streaming = True
+        progress = message.progress
+        if progress is not None:
+            bar.display = True
+            bar.update(total=progress.found if progress.all_found else None, progress=progress.done)
+        self._take(message.accounts, message.roles, None)
+        done = progress.done if progress else 0
+        self._status(f"Listing roles: {done}/{len(message.accounts)} accounts…")
+
+    @on(SessionKnown)
+    def _session_known(self, message: SessionKnown) -> None:
+        self.session_until = message.token.expires_at if message.token is not None else None
+        self._tick()
+
+    @on(NeedsSignIn)
+    def _needs_sign_in(self) -> None:
+        from app.screens.signin import SignInScreen
+
+        self.app.push_screen(SignInScreen(self.instance), self._signed_in)
+
+    def _signed_in(self, token: Token | None) -> None:
+        if token is None:
+            self._status("Not signed in: press l to sign in, ctrl+q to quit.")
+            self.session_until = None
+            self._tick()
+            return
+        self.session_until = token.expires_at
+        self._tick()
+        self.revalidate()
+
+    @on(ListingFailed)
+    def _listing_failed(self, message: ListingFailed) -> None:
+        self.query_one("#progress").display = False
+        self.notify(f"{message.error}. Press r to try again.", severity="error", timeout=10)
+        self._status(f"{self._counts()} · could not refresh the listing (r tries again)")
+
+    def _take(self, accounts: list[Account], roles: list[Role], fetched_at: datetime | None) -> None:
+        self.accounts, self.roles = accounts, roles
+        if fetched_at is not None:
+            self.fetched_at = fetched_at
+        self.search = RoleSearch(roles)
+        self.name_width = name_width_for(roles)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Show the tree, or the ranked matches of the filter, keeping the cursor's role."""
+        tree = self.query_one(RoleTree)
+        keep = tree.current_role
+        query = self.query_one("#filter", Input).value
+        if query.strip():
+            source = MatchRows(self.search, self.search.search(query), query, self.favourites)
+            empty = f"No role matches {query.strip()!r}: every letter must appear in order in the account name, ID or role name."
+        else:
+            source = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts)
+            empty = "No roles yet." if self.streaming or not self.fetched_at else "No accounts or roles are assigned to you here."
+        tree.show(source, name_width=self.name_width, keep=keep, empty=empty)
+
+    def _counts(self) -> str:
+        return f"{len(self.roles)} roles in {len({r.account_id for r in self.roles}) or len(self.accounts)} accounts"
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def _load_settings(self) -> None:
+        try:
+            mine = settings.load(self.instance)
+        except SsodeckError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.favourites, self.recent = mine.favourites, mine.recent
+
+    # -- the view ----------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        tree = self.query_one(RoleTree)
+        tree.focus()
+        if tree.current_role is not None:
+            self.action_menu()
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - textual's Key
+        """While typing in the filter, the arrows and page keys move through the results (as
+        in a finder); in the list, a letter no key is bound to starts typing in the filter."""
+        tree = self.query_one(RoleTree)
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.has_focus:
+            moves = {"down": (tree.action_cursor, 1), "up": (tree.action_cursor, -1), "pagedown": (tree.action_page, 1), "pageup": (tree.action_page, -1)}
+            if event.key in moves:
+                move, step = moves[event.key]
+                move(step)
+                event.stop()
+            return
+        if event.is_printable and event.character and event.character.isalnum() and tree.has_focus and event.key not in self._bound_keys():
+            self.set_focus(filter_box)
+            filter_box.insert_text_at_cursor(event.character)
+            event.stop()
+
+    @on(RoleTree.Folded)
+    def _folded(self, message: RoleTree.Folded) -> None:
+        self.collapsed = self.collapsed | {message.group} if message.fold else self.collapsed - {message.group}
+        tree = self.query_one(RoleTree)
+        self._rebuild()
+        if message.fold:  # stay on the group that was folded
+            rows = getattr(tree.source, "rows", [])
+            tree.cursor = next((n for n, row in enumerate(rows) if row.kind == "group" and row.group == message.group), tree.cursor)
+
+    @on(RoleTree.Highlighted)
+    def _highlighted(self) -> None:
+        self._tick()
+
+    @on(RoleTree.Activated)
+    def _activated(self) -> None:
+        self.action_menu()
+
+    def _bound_keys(self) -> set[str]:
+        return {key for binding in self.BINDINGS if isinstance(binding, Binding) for key in binding.key.split(",")}
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.value:
+            filter_box.value = ""
+        self.query_one(RoleTree).focus()
+
+    def action_toggle_view(self) -> None:
+        self.view = "role" if self.view == "account" else "account"
+        self.collapsed = frozenset()
+        self.query_one("#view-label", Static).update("by role" if self.view == "role" else "by account")
+        self._rebuild()
+
+    def action_refresh(self) -> None:
+        self._status("Asking Identity Center for the roles…")
+        self.revalidate()
+
+    def action_sign_in(self) -> None:
+        from app.screens.signin import SignInScreen
+
+        self.app.push_screen(SignInScreen(self.instance, force=True), self._signed_in)
+
+    def action_switch_instance(self) -> None:
+        self.app.switch_instance()
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        """What the command palette offers here: the role actions, then the screen's."""
+        role = self.query_one(RoleTree).current_role
+        where = f" — {role.role_name} in {role.account_name or role.account_id}" if role else ""
+        commands = [(text.split(" (")[0] + where, f"key {key}", name) for name, text, key in ROLE_ACTIONS] if role else []
+        commands += [
+            ("Refresh the role listing", "key r", "refresh"),
+            ("Switch between account and role view", "key v", "toggle_view"),
+            ("Sign in again", "key l", "sign_in"),
+            ("Switch Identity Center instance", "key i", "switch_instance"),
+        ]
+        return commands
+
+    def _tick(self) -> None:
+        role = self.query_one(RoleTree).current_role
+        credentials = credential_cache.load(self.instance, role.account_id, role.role_name) if role else None
+        self.query_one(SessionBar).show(
+            instance=self.instance.label(),
+            session_until=self.session_until,
+            credentials_until=credentials.expiration if credentials else None,
+            role_selected=role is not None,
+            now=self.now(),
+        )

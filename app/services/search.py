@@ -1,0 +1,200 @@
+"""Fuzzy search over roles, shared by ``ssodeck roles --search`` and the app's filter box.
+
+A query is one or more terms (split on spaces); every term must appear in order, though not
+necessarily together, in "account name, account ID, role name": ``prdadm`` finds Payments
+PRoD / ADMinistratorAccess. Each candidate is scanned once per term by a compiled regex whose
+gaps are negated character classes (linear, no backtracking, in C), and a query that extends
+the previous one rescans only the previous hits, so typing stays fast with 20,000 roles.
+
+Ranking is two-tier. Every hit gets a coarse key from its match span (fewest characters
+skipped, then earliest start, then shortest text). The best ``FINE_LIMIT`` hits are then
+scored finely, the way people expect from fuzzy finders: characters at word starts and runs
+of consecutive characters count, skipped characters cost. Both faces use this one ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from app.models import Role
+
+FINE_LIMIT = 400  # hits that get the fine score; the rest keep the coarse order
+FIELDS = ("account_name", "account_id", "role_name")
+_SEPARATOR = "  "  # between fields: two spaces, so a term never spans two fields by accident
+# A word starts after a non-letter/digit, at an upper-case letter after a lower-case one
+# (AdministratorAccess), and at a digit after a letter (prod2).
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]|(?<=[a-z])[A-Z]|(?<=[A-Za-z])[0-9]")
+
+
+class Hit(NamedTuple):
+    index: int  # position of the role in the searched sequence
+    key: tuple[float, int, int]  # lower sorts first
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Which characters of each field a query matched, for display."""
+
+    account_name: tuple[int, ...] = ()
+    account_id: tuple[int, ...] = ()
+    role_name: tuple[int, ...] = ()
+
+
+def terms_of(query: str) -> list[str]:
+    return query.lower().split()
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """``a[^b]*b[^c]*c``: the leftmost, tightest-from-there match of a subsequence in one scan."""
+    parts = [re.escape(term[0])]
+    for char in term[1:]:
+        parts.append(f"[^{re.escape(char)}]*{re.escape(char)}")
+    return re.compile("".join(parts))
+
+
+class RoleSearch:
+    """A searchable view of a fixed sequence of roles; build a new one when the roles change."""
+
+    def __init__(self, roles: Sequence[Role]) -> None:
+        self.roles = roles
+        self.originals = [text_of(role) for role in roles]
+        self.texts = [text.lower() for text in self.originals]
+        self._last_query: list[str] | None = None
+        self._last_indices: list[int] | None = None
+
+    def search(self, query: str) -> list[Hit]:
+        """Every role matching ``query``, best first; an empty query matches nothing."""
+        terms = terms_of(query)
+        if not terms:
+            self._last_query = self._last_indices = None
+            return []
+        candidates = self._narrowed(terms)
+        patterns = [_term_pattern(term).search for term in terms]
+        texts = self.texts
+        hits: list[Hit] = []
+        if len(patterns) == 1:
+            (search,) = patterns
+            for index in candidates:
+                found = search(texts[index])
+                if found is not None:
+                    start, end = found.span()
+                    hits.append(Hit(index, (end - start, start, len(texts[index]))))
+        else:
+            for index in candidates:
+                text = texts[index]
+                spans = [search(text) for search in patterns]
+                if all(spans):
+                    gaps = sum(m.end() - m.start() for m in spans)
+                    hits.append(Hit(index, (gaps, min(m.start() for m in spans), len(text))))
+        hits.sort(key=lambda hit: hit.key)
+        self._last_query, self._last_indices = terms, [hit.index for hit in hits]
+        return _refined(hits, terms, texts, self.originals)
+
+    def _narrowed(self, terms: list[str]) -> Sequence[int]:
+        """Roles that can still match: the previous hits if this query extends the last one
+        (every term a prefix-extension, no term dropped), else all roles."""
+        last = self._last_query
+        if last is not None and self._last_indices is not None and len(terms) >= len(last):
+            if all(term.startswith(old) for term, old in zip(terms, last)):
+                return self._last_indices
+        return range(len(self.texts))
+
+    def highlight(self, index: int, query: str) -> Highlight:
+        return highlight(self.roles[index], query)
+
+
+def _fields(role: Role) -> tuple[str, str, str]:
+    return (role.account_name or role.account_id, role.account_id, role.role_name)
+
+
+def text_of(role: Role) -> str:
+    return _SEPARATOR.join(_fields(role))
+
+
+def _refined(hits: list[Hit], terms: list[str], texts: list[str], originals: list[str]) -> list[Hit]:
+    """Re-order the best hits by the fine score; the rest follow in coarse order."""
+    head = hits[:FINE_LIMIT]
+    scored = []
+    for hit in head:
+        text, original = texts[hit.index], originals[hit.index]
+        score, first = 0.0, len(text)
+        for term in terms:
+            positions = match_positions(text, term)
+            score += fine_score(original, positions)
+            first = min(first, positions[0])
+        scored.append(Hit(hit.index, (-score, first, hit.key[2])))
+    scored.sort(key=lambda hit: hit.key)
+    return scored + hits[FINE_LIMIT:]
+
+
+def match_positions(text: str, term: str) -> tuple[int, ...]:
+    """The tightest occurrence of ``term`` as a subsequence of ``text`` (both lower case):
+    scan forward to the first complete match, then back from its end to the latest start,
+    then forward again from there, as fuzzy finders do."""
+    end = _forward(text, term, 0)
+    if end is None:
+        return ()
+    start = end
+    remaining = len(term) - 1
+    while remaining >= 0:
+        if text[start] == term[remaining]:
+            remaining -= 1
+            if remaining < 0:
+                break
+        start -= 1
+    positions = []
+    cursor = start
+    for char in term:
+        cursor = text.index(char, cursor)
+        positions.append(cursor)
+        cursor += 1
+    return tuple(positions)
+
+
+def _forward(text: str, term: str, start: int) -> int | None:
+    cursor = start
+    last = None
+    for char in term:
+        last = text.find(char, cursor)
+        if last < 0:
+            return None
+        cursor = last + 1
+    return last
+
+
+def fine_score(original: str, positions: Sequence[int]) -> float:
+    """Higher is better: 2 per character at a word start (in the original case), 1.5 per
+    character right after the previous one, minus 0.1 per character skipped inside the match."""
+    if not positions:
+        return 0.0
+    starts = {match.start() for match in _WORD_START.finditer(original)}
+    score = 0.0
+    for order, position in enumerate(positions):
+        if position in starts:
+            score += 2.0
+        if order and position == positions[order - 1] + 1:
+            score += 1.5
+    skipped = positions[-1] - positions[0] + 1 - len(positions)
+    return score - 0.1 * skipped
+
+
+def highlight(role: Role, query: str) -> Highlight:
+    """The matched characters of each field for ``query`` (every term), for display."""
+    text = text_of(role).lower()
+    matched: set[int] = set()
+    for term in terms_of(query):
+        matched.update(match_positions(text, term))
+    per_field: dict[str, tuple[int, ...]] = {}
+    offset = 0
+    for name, value in zip(FIELDS, _fields(role)):
+        per_field[name] = tuple(p - offset for p in sorted(matched) if offset <= p < offset + len(value))
+        offset += len(value) + len(_SEPARATOR)
+    return Highlight(**per_field)
+
+
+def rank_roles(roles: Sequence[Role], query: str) -> list[Role]:
+    """The roles matching ``query``, best first (for one-off searches like the CLI's)."""
+    return [roles[hit.index] for hit in RoleSearch(roles).search(query)]

@@ -1,0 +1,154 @@
+"""The full-screen app: ``ssodeck`` with no arguments (and ``ssodeck --demo``).
+
+A thin App over the same services as the CLI. It finds the Identity Center instance the way
+every command does, asks which one when several are configured, and shows the roles view.
+The few things that touch the outside world beyond the services (the clock, the clipboard,
+running a shell, opening a URL) are seams set by ``make_app``, so tests drive the real app
+against the emulator and check what would have been copied or run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from textual.app import App
+from textual.binding import Binding
+
+from app.commands import ScreenCommands
+from app.models import Instance
+from app.services import browser, clipboard
+from app.services.awsconfig import load_config
+from app.services.errors import ServiceError, SsodeckError
+from app.services.instances import resolve, specifier_from
+
+
+def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -> int:
+    """Hand the terminal to ``argv`` until it exits, then take it back."""
+    with app.suspend():
+        print(banner, flush=True)
+        return subprocess.run(argv, env=dict(env), check=False).returncode
+
+
+@dataclass
+class Seams:
+    """What the app does to the world outside the services; tests replace these."""
+
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    copy: Callable[[str], str] = clipboard.copy  # returns where the text went; raises ServiceError
+    run_shell: Callable[[App, list[str], Mapping[str, str], str], int] = _run_shell
+    open_url: Callable[[str], bool] = browser.open_page
+    shell: str = field(default_factory=lambda: os.environ.get("SHELL") or "/bin/sh")
+
+
+class SsodeckApp(App[None]):
+    """AWS IAM Identity Center: every account and role, and what you do with them."""
+
+    TITLE = "ssodeck"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark,f1", "help", "Help", tooltip="Keys and what they do"),
+    ]
+
+    def __init__(self, *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None) -> None:
+        super().__init__()
+        self.seams = seams or Seams()
+        self.chosen = instance
+        self.startup_notices = notices or []
+
+    def on_mount(self) -> None:
+        from app.screens.instance_picker import InstancePickerScreen, NoInstanceScreen
+
+        for notice in self.startup_notices:
+            self.notify(notice, severity="information", timeout=8)
+        if self.chosen is not None:
+            self.open_instance(self.chosen)
+            return
+        try:
+            found = discover_instances()
+        except SsodeckError as error:
+            self.push_screen(NoInstanceScreen(str(error)))
+            return
+        if len(found) == 1:
+            self.open_instance(found[0])
+        elif found:
+            self.push_screen(InstancePickerScreen(found), self._picked)
+        else:
+            self.push_screen(NoInstanceScreen())
+
+    def _picked(self, instance: Instance | None) -> None:
+        if instance is None:
+            self.exit()
+        else:
+            self.open_instance(instance)
+
+    def open_instance(self, instance: Instance) -> None:
+        """Show the roles of ``instance`` (replacing any instance shown before)."""
+        from app.screens.roles import RolesScreen
+
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(RolesScreen(instance))
+
+    def switch_instance(self) -> None:
+        from app.screens.instance_picker import InstancePickerScreen
+
+        try:
+            found = discover_instances(everything=True)
+        except SsodeckError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.push_screen(InstancePickerScreen(found), lambda chosen: self.open_instance(chosen) if chosen else None)
+
+    # -- the seams, worded for people ---------------------------------------------------
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy ``text`` (often a secret: never shown) and say where ``what`` went."""
+        try:
+            where = self.seams.copy(text)
+        except ServiceError:
+            self.copy_to_clipboard(text)  # the terminal's clipboard (OSC 52)
+            where = "the terminal clipboard"
+        self.notify(f"Copied {what} to {where}.", timeout=4)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        if not self.seams.open_url(url):
+            self.notify("Could not open a web browser here; copy the URL instead (c).", severity="warning")
+
+    def action_help(self) -> None:
+        from app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def discover_instances(*, everything: bool = False) -> list[Instance]:
+    """The instances the app can show, found as the CLI finds them: the default instance
+    from the environment if one is set, else every configured one; ``everything`` adds all
+    the configured ones to the default (to switch between them)."""
+    return list(resolve(load_config(), specifier_from(None, None), include_all=everything).instances)
+
+
+def make_app(*, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None) -> SsodeckApp:
+    return SsodeckApp(instance=instance, seams=seams, notices=notices)
+
+
+def run(*, demo: bool = False) -> None:
+    """Start the app (``ssodeck``), or the demo with its own emulator and home (``--demo``)."""
+    notices: list[str] = []
+    session = None
+    if demo:
+        from app import demo as demo_mode
+
+        session = demo_mode.enter()
+        notices.append("Demo mode: a local Identity Center with a generated organisation; your ~/.aws is not touched.")
+    try:
+        make_app(notices=notices).run()
+    finally:
+        if session is not None:
+            session.close()

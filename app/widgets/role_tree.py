@@ -1,0 +1,361 @@
+"""The roles view: an account -> roles (or role -> accounts) tree, or a ranked list of matches.
+
+Thousands of roles make thousands of rows, so this is a ScrollView that renders only the
+rows on screen (``render_line``), from a row source: ``TreeRows`` (built once per listing,
+view or expansion change) or ``MatchRows`` (the ranked hits of a query, turned into rows
+only when drawn). Typing in the filter therefore costs the search plus one screen of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal, Protocol
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from app.models import Account, Role
+from app.printable import printable
+from app.services.role_query import sort_key
+from app.services.search import Hit, RoleSearch, highlight
+
+View = Literal["account", "role"]
+FAVOURITES = "★ Favourites"
+RECENT = "↺ Recently used"
+NAME_WIDTH_CAP = 44
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line: a group header (an account, a role name, the favourites) or a role."""
+
+    kind: Literal["group", "role"]
+    group: str  # the group's key
+    title: str = ""  # group rows: what the group is
+    detail: str = ""  # group rows: account ID or a count
+    role: Role | None = None
+    depth: int = 0
+    expanded: bool = True
+    favourite: bool = False
+    # role rows: which columns show (under an account: the role; under a role name: the
+    # account; in the favourites and in matches: all three), and the matched characters
+    layout: Literal["role", "account", "full"] = "full"
+    marks: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] = ((), (), ())
+
+
+class RowSource(Protocol):
+    def __len__(self) -> int: ...
+
+    def row(self, index: int) -> Row: ...
+
+
+class TreeRows:
+    """Groups of roles, alphabetical, favourites first, collapsed groups without children."""
+
+    def __init__(
+        self,
+        roles: Sequence[Role],
+        view: View,
+        favourites: frozenset[tuple[str, str]],
+        collapsed: frozenset[str],
+        *,
+        recent: Sequence[tuple[str, str]] = (),
+        accounts: Sequence[Account] = (),
+    ) -> None:
+        """``accounts`` without roles yet (a listing still streaming in) show as empty
+        groups in the account view; ``recent`` roles follow the favourites, newest first."""
+        rows: list[Row] = []
+        by_key = {(r.account_id, r.role_name): r for r in roles}
+        liked = sorted((r for r in roles if (r.account_id, r.role_name) in favourites), key=sort_key())
+        if liked:
+            self._group(rows, FAVOURITES, FAVOURITES, f"{len(liked)}", liked, collapsed, favourites, "full")
+        used = [by_key[key] for key in recent if key in by_key]
+        if used:
+            self._group(rows, RECENT, RECENT, f"{len(used)}", used, collapsed, favourites, "full")
+        groups: dict[str, list[Role]] = {}
+        if view == "account":
+            for account in accounts:
+                groups.setdefault(account.account_id, [])
+        for role in roles:
+            groups.setdefault(role.account_id if view == "account" else role.role_name, []).append(role)
+        if view == "account":
+            names = {a.account_id: a.name for a in accounts}
+            names.update((r.account_id, r.account_name) for r in roles if r.account_name)
+            for key in sorted(groups, key=lambda key: ((names.get(key) or key).lower(), key)):
+                members = sorted(groups[key], key=lambda r: r.role_name.lower())
+                detail = key if members else f"{key}  listing roles…"
+                self._group(rows, key, names.get(key) or key, detail, members, collapsed, favourites, "role")
+        else:
+            for key in sorted(groups, key=str.lower):
+                members = sorted(groups[key], key=lambda r: ((r.account_name or r.account_id).lower(), r.account_id))
+                self._group(rows, key, key, f"{len(members)} account{'s' if len(members) != 1 else ''}", members, collapsed, favourites, "account")
+        self.rows = rows
+
+    @staticmethod
+    def _group(
+        rows: list[Row], key: str, title: str, detail: str, members: list[Role], collapsed: frozenset[str],
+        favourites: frozenset[tuple[str, str]], layout: Literal["role", "account", "full"],
+    ) -> None:  # fmt: skip
+        expanded = key not in collapsed
+        rows.append(Row("group", key, title, detail, expanded=expanded))
+        if expanded:
+            rows.extend(
+                Row("role", key, role=role, depth=1, favourite=(role.account_id, role.role_name) in favourites, layout=layout) for role in members
+            )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, index: int) -> Row:
+        return self.rows[index]
+
+
+class MatchRows:
+    """The hits of a query, best first; a row is made only when it is drawn."""
+
+    def __init__(self, search: RoleSearch, hits: list[Hit], query: str, favourites: frozenset[tuple[str, str]]) -> None:
+        self.search, self.hits, self.query, self.favourites = search, hits, query, favourites
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def row(self, index: int) -> Row:
+        role = self.search.roles[self.hits[index].index]
+        marks = highlight(role, self.query)
+        liked = (role.account_id, role.role_name) in self.favourites
+        return Row("role", "", role=role, favourite=liked, marks=(marks.account_name, marks.account_id, marks.role_name))
+
+
+class RoleTree(ScrollView, can_focus=True):
+    """Rows of roles with a cursor. Enter activates a role or folds a group."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("left", "fold(True)", "Fold", show=False),
+        Binding("right", "fold(False)", "Unfold", show=False),
+        Binding("enter", "activate", "Select", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "role-tree--group",
+        "role-tree--detail",
+        "role-tree--cursor",
+        "role-tree--match",
+        "role-tree--favourite",
+    }
+    DEFAULT_CSS = """
+    RoleTree {
+        background: $surface;
+        & > .role-tree--group { text-style: bold; color: $text; }
+        & > .role-tree--detail { color: $text-muted; }
+        & > .role-tree--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+        & > .role-tree--match { color: $accent; text-style: bold underline; }
+        & > .role-tree--favourite { color: $warning; }
+        &:blur > .role-tree--cursor { background: $block-cursor-blurred-background; color: $text; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=True)
+
+    class Highlighted(Message):
+        """The cursor moved: to a role (``role``), or to a group (``role`` is None)."""
+
+        def __init__(self, tree: RoleTree, row: Row | None) -> None:
+            super().__init__()
+            self.tree = tree
+            self.row = row
+            self.role = row.role if row is not None else None
+
+        @property
+        def control(self) -> RoleTree:
+            return self.tree
+
+    class Activated(Message):
+        """Enter on a role."""
+
+        def __init__(self, tree: RoleTree, role: Role) -> None:
+            super().__init__()
+            self.tree = tree
+            self.role = role
+
+        @property
+        def control(self) -> RoleTree:
+            return self.tree
+
+    class Folded(Message):
+        """A group is to be folded or unfolded; the owner rebuilds the rows."""
+
+        def __init__(self, tree: RoleTree, group: str, fold: bool) -> None:
+            super().__init__()
+            self.tree = tree
+            self.group = group
+            self.fold = fold
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source: RowSource = TreeRows([], "account", frozenset(), frozenset())
+        self.name_width = 20
+        self.empty = ""
+
+    # -- data --------------------------------------------------------------------------
+
+    def show(self, source: RowSource, *, name_width: int | None = None, keep: Role | None = None, empty: str = "") -> None:
+        """Display ``source``; the cursor stays on ``keep`` if it is still shown, else the top.
+        ``empty`` is what to say when there are no rows."""
+        self.source = source
+        self.empty = empty
+        if name_width is not None:
+            self.name_width = name_width
+        self.virtual_size = Size(self.size.width, len(source))
+        position = self._find(keep) if keep is not None else None
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = position if position is not None else 0
+        self._reveal()
+        self.refresh()
+
+    def _find(self, role: Role) -> int | None:
+        rows = getattr(self.source, "rows", None)
+        if rows is not None:
+            for index, row in enumerate(rows):
+                if row.role == role:
+                    return index
+            return None
+        for index in range(min(len(self.source), 2000)):
+            if self.source.row(index).role == role:
+                return index
+        return None
+
+    @property
+    def current(self) -> Row | None:
+        if 0 <= self.cursor < len(self.source):
+            return self.source.row(self.cursor)
+        return None
+
+    @property
+    def current_role(self) -> Role | None:
+        row = self.current
+        return row.role if row is not None else None
+
+    # -- cursor ------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.source) - 1)) if len(self.source) else 0
+
+    def watch_cursor(self) -> None:
+        self._reveal()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _reveal(self) -> None:
+        if self.is_mounted and len(self.source):
+            self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_jump(self, where: int) -> None:
+        self.cursor = where if where >= 0 else len(self.source) - 1
+
+    def action_fold(self, fold: bool) -> None:
+        row = self.current
+        if row is None or not row.group:
+            return
+        if row.kind == "group" and row.expanded != (not fold):
+            self.post_message(self.Folded(self, row.group, fold))
+        elif row.kind == "role" and fold:
+            self.post_message(self.Folded(self, row.group, True))
+
+    def action_activate(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        if row.kind == "group":
+            self.post_message(self.Folded(self, row.group, row.expanded))
+        elif row.role is not None:
+            self.post_message(self.Activated(self, row.role))
+
+    async def _on_click(self, event) -> None:  # noqa: ANN001 - textual's Click
+        self.cursor = self.scroll_offset.y + event.y
+        if event.chain >= 2:
+            self.action_activate()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.source):
+            if index == 0 and self.empty:
+                muted = base + self.get_component_rich_style("role-tree--detail", partial=True)
+                return Strip([Segment("  " + printable(self.empty), muted)]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        row = self.source.row(index)
+        style = base + self.get_component_rich_style("role-tree--cursor") if index == self.cursor else base
+        segments = self._segments(row, style)
+        return Strip(segments).crop_extend(0, width, style)
+
+    def _segments(self, row: Row, style: Style) -> list[Segment]:
+        muted = style + self.get_component_rich_style("role-tree--detail", partial=True)
+        if row.kind == "group":
+            bold = style + self.get_component_rich_style("role-tree--group", partial=True)
+            arrow = "▼ " if row.expanded else "▶ "
+            return [Segment(arrow, muted), Segment(printable(row.title), bold), Segment("  " + row.detail, muted)]
+        role = row.role
+        assert role is not None
+        match = style + self.get_component_rich_style("role-tree--match", partial=True)
+        lead = [Segment("  " * row.depth, style)]
+        lead.append(Segment("★ ", style + self.get_component_rich_style("role-tree--favourite", partial=True)) if row.favourite else Segment("  ", style))
+        name_marks, id_marks, role_marks = row.marks
+        if row.layout == "role":
+            return [*lead, *_marked(role.role_name, role_marks, style, match)]
+        name = _marked(printable(role.account_name or role.account_id), name_marks, style, match, self.name_width)
+        account = [*name, Segment("  ", style), *_marked(role.account_id, id_marks, muted, match)]
+        if row.layout == "account":
+            return [*lead, *account]
+        return [*lead, *account, Segment("  ", style), *_marked(role.role_name, role_marks, style, match)]
+
+
+def _marked(text: str, marks: Sequence[int], style: Style, match: Style, width: int | None = None) -> list[Segment]:
+    """``text`` with the characters at ``marks`` in the match style, padded or cut to ``width``."""
+    if width is not None and cell_len(text) > width:
+        text = text[: max(1, width - 1)] + "…"
+        marks = [m for m in marks if m < width - 1]
+    wanted = set(marks)
+    segments: list[Segment] = []
+    run = ""
+    run_marked = False
+    for position, char in enumerate(text):
+        marked = position in wanted
+        if run and marked != run_marked:
+            segments.append(Segment(run, match if run_marked else style))
+            run = ""
+        run += char
+        run_marked = marked
+    if run:
+        segments.append(Segment(run, match if run_marked else style))
+    if width is not None:
+        pad = width - cell_len(text)
+        if pad > 0:
+            segments.append(Segment(" " * pad, style))
+    return segments
+
+
+def name_width_for(roles: Sequence[Role]) -> int:
+    """The account-name column: as wide as the widest name, up to NAME_WIDTH_CAP cells."""
+    widest = max((cell_len(printable(r.account_name or r.account_id)) for r in roles), default=10)
+    return max(10, min(widest, NAME_WIDTH_CAP))
