@@ -165,7 +165,7 @@ def test_ten_thousand_assignments_lint_clean(ten_thousand, part):
     check_templates(ten_thousand[part::LINT_PARTS])
 
 
-def test_the_command_starts_without_boto3_or_the_sign_in_machinery():
+def test_the_command_starts_without_boto3():
     code = "import sys\nimport headless.commands.admin_cfn\nprint(' '.join(sys.modules))"
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
-    assert not loaded & {"boto3", "botocore", "app.services.auth", "textual"}
+    assert not loaded & {"boto3", "botocore", "textual"}

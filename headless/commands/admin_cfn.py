@@ -10,6 +10,7 @@ from app.services.cfn.files import Request, plan, write
 from app.services.cfn.identifiers import BadIdentifier
 from app.services.cfn.model import Settings
 from app.services.cfn.schema import check_duration
+from headless.common import note
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -60,5 +61,4 @@ def cfn(inputs, macro, instance, suffix, output_dir, base_template, lookup_names
     for unit in result.units:
         if not csv_only:
             spread = f" over {unit.children} child stacks" if unit.children else ""
-            # headless.common.note, without importing the sign-in machinery that module carries
-            click.echo(f"{unit.input}: {unit.assignments:,} assignments{spread} -> {unit.parent}", err=True)
+            note(f"{unit.input}: {unit.assignments:,} assignments{spread} -> {unit.parent}")
