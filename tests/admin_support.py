@@ -232,10 +232,14 @@ class Cli:
         self.capsys, self.monkeypatch = capsys, monkeypatch
 
     def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """``env`` values replace the environment's; None removes a variable."""
         self.capsys.readouterr()
         with self.monkeypatch.context() as patch:
             for key, value in (env or {}).items():
-                patch.setenv(key, value)
+                if value is None:
+                    patch.delenv(key, raising=False)
+                else:
+                    patch.setenv(key, value)
             try:
                 main(["admin", *args])
                 code = 0

@@ -90,7 +90,7 @@ def test_the_instance_is_found_and_shown_and_a_profile_gives_the_credentials(
     (aws_home / ".aws" / "credentials").write_text(credentials)
     write_config(aws_home, "[profile org-admin]\nregion = us-east-1\n")
     config = f"Groups: {emulated.groups['Admins']}\nPermissionSets: {ps_id(emulated, 'ReadOnlyAccess')}\nRecursiveOUs: {emulated.ous['Root/Workloads']}\n"
-    unset = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_DEFAULT_REGION": "", "AWS_DEFAULT_SSO_REGION": ""}
+    unset = dict.fromkeys(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_DEFAULT_SSO_REGION"))
     done = run_cfn(cli, tmp_path, monkeypatch, config, "--profile", "org-admin", "--show-id", env=unset)
     assert done.returncode == 0, done.stderr
     instance_id = emulated.instance_arn.rsplit("/", 1)[1]
