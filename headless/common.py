@@ -14,7 +14,7 @@ from app.models import Instance, Token
 from app.printable import printable
 from app.services.auth import get_token
 from app.services.awsconfig import load_config
-from app.services.errors import LoginRequired, SsodeckError
+from app.services.errors import LoginRequired, OutputExists, SsodeckError
 from app.services.instances import Resolution, resolve, specifier_from
 from app.services import browser
 from app.services.login_ui import BrowserLoginUI
@@ -89,6 +89,8 @@ def describe_error(error: SsodeckError) -> str:
     text = str(error)
     if isinstance(error, LoginRequired) and error.instance is not None:
         text += f"; run `{login_command(error.instance, error.profile)}`"
+    if isinstance(error, OutputExists):
+        text += " (--force replaces it)"
     return text
 
 
