@@ -1,4 +1,4 @@
-"""``ssodeck admin``: Identity Center administration (identifiers, assignments), with
+"""``ssodeck admin``: Identity Center administration (identifiers, assignments, code), with
 ordinary AWS credentials. Subcommands load on first use, like the root group's."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ ADMIN_COMMANDS: dict[str, str] = {
 @click.group("admin", cls=LazyGroup, lazy_commands=ADMIN_COMMANDS, invoke_without_command=True)
 @click.pass_context
 def admin(ctx: click.Context) -> None:
-    """Administer Identity Center: look up identifiers, and see who can reach what.
+    """Administer Identity Center: look up identifiers, see who can reach what, and keep
+    assignments as code (CloudFormation, Terraform).
 
     Uses ordinary AWS credentials (--profile, AWS_PROFILE or AWS_* variables) of the
     management account or the delegated administrator, in the instance's region.

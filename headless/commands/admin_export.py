@@ -37,4 +37,4 @@ def export(access: AdminAccess, query: AssignmentQuery, fmt, output, force) -> N
         click.echo(exported.text, nl=False)
         return
     write_output(output, exported.text, replace=force)
-    note(f"{output}: {exported.assignments:,} assignments")
+    note(f"{output}: {exported.assignments:,} assignment{'s' * (exported.assignments != 1)}")

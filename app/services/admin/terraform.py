@@ -28,7 +28,7 @@ def render_terraform(instance_arn: str, triples: Iterable[Triple], names: Mappin
     names = names or {}
     labels = resource_names(set(triples))
     blocks = [
-        f"# {len(labels)} Identity Center assignments of {one_line(instance_arn)}.\n"
+        f"# {len(labels)} Identity Center assignment{'s' * (len(labels) != 1)} of {one_line(instance_arn)}.\n"
         "# The import blocks (Terraform 1.5 or later) adopt the existing assignments: the first plan\n"
         "# imports each one and creates nothing. Apply with the aws provider in the instance's region.\n"
     ]

@@ -46,7 +46,7 @@ def render_config(instance_arn: str, triples: Iterable[Triple], names: Mapping[s
         lines += _list("Accounts", sorted(accounts), names)
         documents.append("\n".join(lines) + "\n")
     total = sum(len(accounts) for accounts in accounts_of.values())
-    header = (f"# {total} Identity Center assignments of {one_line(instance_arn)}, as input for `ssodeck admin cfn`.\n"
+    header = (f"# {total} Identity Center assignment{'s' * (total != 1)} of {one_line(instance_arn)}, as input for `ssodeck admin cfn`.\n"
               "# Each document (between ---) gives its principals its permission sets in its accounts.\n")
     return header + "---\n".join(sorted(documents))
 
