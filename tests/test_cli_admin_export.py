@@ -15,8 +15,10 @@ from admin_support import Backend, Cli, backend, cli, emulated, moto_url  # noqa
 from app.services.admin.assignments import list_assignments
 from app.services.admin.clients import open_clients
 from app.services.admin.context import AdminContext
+from app.services.admin.export import export_assignments
 from app.services.admin.filters import AssignmentQuery
 from app.services.admin.terraform import resource_names
+from app.services.errors import ConfigError
 from cfn_support import assignments_in, check_templates, templates_in
 from support import unwritable
 
@@ -128,6 +130,9 @@ def test_an_existing_file_is_replaced_only_with_force(backend: Backend, cli: Cli
 
 
 def test_access_denied_and_an_unwritable_output_are_one_line(emulated: Backend, cli: Cli, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="group members are not expanded"):  # they would pass for assignments of their own
+        export_assignments(AdminContext(open_clients()), AssignmentQuery(expand_groups=True), "terraform")
+    assert sum(emulated.emulator.counts().values()) == 0
     emulated.emulator.configure(failures={"organizations.ListAccounts": {"status": 400, "shape": "AccessDeniedException", "count": 1,
                                                                           "message": "not authorized to perform organizations:ListAccounts"}})
     assert cli.fails("export", "--format", "cfn-config", code=4) == (
