@@ -17,7 +17,7 @@ from app.services.admin.clients import open_clients
 from app.services.admin.context import AdminContext
 from app.services.admin.export import export_assignments
 from app.services.admin.filters import AssignmentQuery
-from app.services.admin.terraform import resource_names
+from app.services.admin.terraform import hcl_string, resource_names
 from app.services.errors import ConfigError
 from cfn_support import assignments_in, check_templates, templates_in
 from support import unwritable
@@ -98,6 +98,17 @@ def test_resource_names_are_identifiers_without_collisions() -> None:
     names = resource_names(triples | {user})
     assert len(set(names.values())) == 3 and all(IDENTIFIER.fullmatch(name) for name in names.values())
     assert names[user] == resource_names({user})[user] == "user_6c1645fc-37b5-40ba-8c3d-5216b9055505_ps-0123456789abcdef_123456789012"
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("arn:aws:sso:::instance/ssoins-69e2ecd0b249f0cd", '"arn:aws:sso:::instance/ssoins-69e2ecd0b249f0cd"'),
+    ('say "hi" \\o/', '"say \\"hi\\" \\\\o/"'),
+    ("${var.x} %{if y}", '"$${var.x} %%{if y}"'),  # literal, not interpolation or a directive
+    ("two\nlines\x01", '"two\\nlines\\u0001"'),
+])
+def test_hcl_strings_are_literal(value: str, written: str) -> None:
+    assert hcl_string(value) == written
+    assert hcl2.loads(f"a = {written}\n")["a"] == written  # parses as one string
 
 
 def test_bad_input_is_one_line_and_writes_nothing(backend: Backend, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

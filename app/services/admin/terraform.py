@@ -21,6 +21,7 @@ Triple = tuple[str, str, str, str]  # (principal type, principal ID, permission 
 RESOURCE = "aws_ssoadmin_account_assignment"
 _NOT_IN_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_AS_IS = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but quotes and backslashes (IDs and ARNs)
 
 
 def render_terraform(instance_arn: str, triples: Iterable[Triple], names: Mapping[str, str] | None = None) -> str:
@@ -65,6 +66,8 @@ def resource_names(triples: set[Triple]) -> dict[Triple, str]:
 
 def hcl_string(value: str) -> str:
     """A quoted HCL string: escapes as in JSON, and ``${``/``%{`` doubled so they stay literal."""
+    if _AS_IS.fullmatch(value) and "{" not in value:
+        return f'"{value}"'
     text = "".join(_ESCAPES.get(char) or (char if char.isprintable() else _unicode_escape(char)) for char in value)
     return '"' + text.replace("${", "$${").replace("%{", "%%{") + '"'
 
