@@ -11,7 +11,7 @@ import click
 
 from app.services.admin.clients import open_clients
 from app.services.admin.context import AdminContext
-from headless.common import note
+from headless.messages import note
 
 
 def admin_options(fn: Callable) -> Callable:

@@ -10,7 +10,7 @@ from app.services.cfn.files import Request, plan, write
 from app.services.cfn.identifiers import BadIdentifier
 from app.services.cfn.model import Settings
 from app.services.cfn.schema import check_duration
-from headless.common import note
+from headless.messages import note
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
