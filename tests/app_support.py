@@ -79,7 +79,7 @@ async def roles_ready(pilot, app: SsodeckApp) -> None:
     """Wait until the roles screen shows a complete listing (with steady cursors)."""
     from app.screens.roles import RolesScreen
 
-    for _ in range(200):
+    for _ in range(800):  # up to 40 s: CI machines can be slow
         await pilot.pause(0.05)
         screen = app.screen
         if isinstance(screen, RolesScreen) and screen.roles and not screen.streaming and not _working(app):
