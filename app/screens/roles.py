@@ -135,32 +135,21 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         posting what has arrived every PARTIAL_EVERY seconds."""
         import time
 
-        try:
-            token = get_token(self.instance).token
-        except LoginRequired:
-            self.post_message(self.NeedsSignIn())
-            return
-        except SsodeckError as error:
-            self.post_message(self.ListingFailed(error))
-            return
-        self.post_message(self.SessionKnown(token))
         accounts: list[Account] = []
         roles: list[Role] = []
         state = {"posted": 0.0, "progress": None}
 
-        def post(done: bool = False) -> None:
-            state["posted"] = time.monotonic()
-            self.post_message(self.ListingChanged(list(accounts), list(roles), done=done, progress=state["progress"]))
-
         def on_role(role: Role) -> None:
             roles.append(role)
             if time.monotonic() - state["posted"] >= PARTIAL_EVERY:
-                post()
+                state["posted"] = time.monotonic()
+                self.post_message(self.ListingChanged(list(accounts), list(roles), done=False, progress=state["progress"]))
 
         def on_progress(progress: ListingProgress) -> None:
             state["progress"] = progress
 
         try:
+            self.post_message(self.SessionKnown(get_token(self.instance).token))
             listing = listing_service.get_listing(
                 self.instance, lambda: get_token(self.instance).token, refresh=refresh,
                 on_role=on_role, on_account=accounts.append, on_progress=on_progress,
