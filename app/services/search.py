@@ -1,8 +1,9 @@
-"""Fuzzy search over roles, shared by ``ssodeck roles --search`` and the app's filter box.
+"""Fuzzy search, shared by ``ssodeck roles --search``, the app's filter boxes and the
+assignment explorer: one ranking for every list the project filters.
 
 A query is one or more terms (split on spaces); every term must appear in order, though not
-necessarily together, in "account name, account ID, role name": ``prdadm`` finds Payments
-PRoD / ADMinistratorAccess. Each candidate is scanned once per term by a compiled regex whose
+necessarily together, in an item's text: its fields joined by two spaces (for a role,
+"account name, account ID, role name": ``prdadm`` finds Payments PRoD / ADMinistratorAccess). Each candidate is scanned once per term by a compiled regex whose
 gaps are negated character classes (linear, no backtracking, in C), and a query that extends
 the previous one rescans only the previous hits, so typing stays fast with 20,000 roles.
 
@@ -15,9 +16,9 @@ of consecutive characters count, skipped characters cost. Both faces use this on
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from app.models import Role
 
@@ -29,8 +30,11 @@ _SEPARATOR = "  "  # between fields: two spaces, so a term never spans two field
 _WORD_START = re.compile(r"(?<![^\W_])[^\W_]|(?<=[a-z])[A-Z]|(?<=[A-Za-z])[0-9]")
 
 
+T = TypeVar("T")
+
+
 class Hit(NamedTuple):
-    index: int  # position of the role in the searched sequence
+    index: int  # position of the item in the searched sequence
     key: tuple[float, int, int]  # lower sorts first
 
 
@@ -55,18 +59,18 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-class RoleSearch:
-    """A searchable view of a fixed sequence of roles; build a new one when the roles change."""
+class TextSearch:
+    """A searchable view of a fixed sequence of texts (see ``joined``); build a new one when
+    the texts change."""
 
-    def __init__(self, roles: Sequence[Role]) -> None:
-        self.roles = roles
-        self.originals = [text_of(role) for role in roles]
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.originals = list(texts)
         self.texts = [text.lower() for text in self.originals]
         self._last_query: list[str] | None = None
         self._last_indices: list[int] | None = None
 
     def search(self, query: str) -> list[Hit]:
-        """Every role matching ``query``, best first; an empty query matches nothing."""
+        """Every text matching ``query``, best first; an empty query matches nothing."""
         terms = terms_of(query)
         if not terms:
             self._last_query = self._last_indices = None
@@ -94,16 +98,29 @@ class RoleSearch:
         return _refined(hits, terms, texts, self.originals)
 
     def _narrowed(self, terms: list[str]) -> Sequence[int]:
-        """Roles that can still match: the previous hits if this query extends the last one
-        (every term a prefix-extension, no term dropped), else all roles."""
+        """Texts that can still match: the previous hits if this query extends the last one
+        (every term a prefix-extension, no term dropped), else all of them."""
         last = self._last_query
         if last is not None and self._last_indices is not None and len(terms) >= len(last):
             if all(term.startswith(old) for term, old in zip(terms, last)):
                 return self._last_indices
         return range(len(self.texts))
 
+
+class RoleSearch(TextSearch):
+    """A searchable view of a fixed sequence of roles."""
+
+    def __init__(self, roles: Sequence[Role]) -> None:
+        super().__init__([text_of(role) for role in roles])
+        self.roles = roles
+
     def highlight(self, index: int, query: str) -> Highlight:
         return highlight(self.roles[index], query)
+
+
+def joined(fields: Sequence[str]) -> str:
+    """The searchable text of an item's fields."""
+    return _SEPARATOR.join(fields)
 
 
 def _fields(role: Role) -> tuple[str, str, str]:
@@ -111,7 +128,7 @@ def _fields(role: Role) -> tuple[str, str, str]:
 
 
 def text_of(role: Role) -> str:
-    return _SEPARATOR.join(_fields(role))
+    return joined(_fields(role))
 
 
 def _refined(hits: list[Hit], terms: list[str], texts: list[str], originals: list[str]) -> list[Hit]:
@@ -181,20 +198,29 @@ def fine_score(original: str, positions: Sequence[int]) -> float:
     return score - 0.1 * skipped
 
 
-def highlight(role: Role, query: str) -> Highlight:
+def field_marks(fields: Sequence[str], query: str) -> tuple[tuple[int, ...], ...]:
     """The matched characters of each field for ``query`` (every term), for display."""
-    text = text_of(role).lower()
+    text = joined(fields).lower()
     matched: set[int] = set()
     for term in terms_of(query):
         matched.update(match_positions(text, term))
-    per_field: dict[str, tuple[int, ...]] = {}
+    marks = []
     offset = 0
-    for name, value in zip(FIELDS, _fields(role)):
-        per_field[name] = tuple(p - offset for p in sorted(matched) if offset <= p < offset + len(value))
+    for value in fields:
+        marks.append(tuple(p - offset for p in sorted(matched) if offset <= p < offset + len(value)))
         offset += len(value) + len(_SEPARATOR)
-    return Highlight(**per_field)
+    return tuple(marks)
+
+
+def highlight(role: Role, query: str) -> Highlight:
+    return Highlight(**dict(zip(FIELDS, field_marks(_fields(role), query))))
+
+
+def rank(items: Sequence[T], query: str, text: Callable[[T], str]) -> list[T]:
+    """The items whose ``text`` matches ``query``, best first (for one-off searches)."""
+    return [items[hit.index] for hit in TextSearch([text(item) for item in items]).search(query)]
 
 
 def rank_roles(roles: Sequence[Role], query: str) -> list[Role]:
     """The roles matching ``query``, best first (for one-off searches like the CLI's)."""
-    return [roles[hit.index] for hit in RoleSearch(roles).search(query)]
+    return rank(roles, query, text_of)
