@@ -125,6 +125,7 @@ class ExplorerScreen(Screen[None]):
         self.access = access
         self.closable = closable
         self.loaded: Loaded | None = None
+        self.problem: str | None = None  # why the instance could not be read, as shown
         self.pivot: Pivot = "account"
         self.queries: dict[Pivot, str] = dict.fromkeys(PIVOTS, "")
         self.trail: list[tuple[Pivot, str | None, str]] = []  # (view, subject key, filter) to come back to
@@ -154,6 +155,7 @@ class ExplorerScreen(Screen[None]):
     # -- loading -----------------------------------------------------------------------
 
     def action_reload(self) -> None:
+        self.problem = None
         self._loading(True)
         self.query_one("#explorer-message", Static).update(f"Reading every assignment of the instance ({self.access.label})…")
         self.query_one("#explorer-hint", Static).update("Esc goes back.")
@@ -197,6 +199,7 @@ class ExplorerScreen(Screen[None]):
             text = f"{error}. Go back (Esc) and press l to sign in, then open the explorer again."
         else:
             text = f"Could not read the assignments: {error}."
+        self.problem = text
         self.query_one("#explorer-message", Static).update(text)
         self.query_one("#explorer-message").add_class("failed")
         self.query_one("#explorer-progress").display = False

@@ -19,7 +19,21 @@ from app.printable import printable
 from app.services.admin.pivots import Column, Link
 
 R = TypeVar("R")
-WIDTH_CAP = 34
+WIDTH_CAP = 34  # no column wider than this
+WIDTH_FLOOR = 12  # columns shrink to fit the table, but not below this (an account ID's width)
+
+
+def fitted(natural: Sequence[int], available: int) -> list[int]:
+    """Column widths that fit ``available`` cells by narrowing the widest columns first,
+    none below WIDTH_FLOOR (or its natural width); a table that still does not fit scrolls."""
+    widths = list(natural)
+    floors = [min(width, WIDTH_FLOOR) for width in widths]
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=lambda n: (widths[n] - floors[n], widths[n]))
+        if widths[widest] <= floors[widest]:
+            break
+        widths[widest] -= 1
+    return widths
 
 
 class LinkTable(DataTable, Generic[R]):
@@ -43,16 +57,25 @@ class LinkTable(DataTable, Generic[R]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="cell", zebra_stripes=False)
         self.links: list[list[Link | None]] = []
+        self.shown: tuple[Sequence[Column[R]], Sequence[R]] = ((), ())
 
     def show(self, columns: Sequence[Column[R]], rows: Sequence[R]) -> None:
-        """Replace the table with ``rows`` shown in ``columns``, the cursor at the top left."""
+        """Replace the table with ``rows`` shown in ``columns``, the cursor at the top left;
+        the columns share the table's width."""
+        self.shown = (columns, rows)
         self.clear(columns=True)
         texts = [[printable(column.value(row)) for column in columns] for row in rows]
-        for number, column in enumerate(columns):
-            widest = max((cell_len(line[number]) for line in texts[:2000]), default=0)
-            self.add_column(column.title, width=max(len(column.title), min(widest, WIDTH_CAP)))
+        natural = [max(len(column.title), min(max((cell_len(line[n]) for line in texts[:2000]), default=0), WIDTH_CAP))
+                   for n, column in enumerate(columns)]  # fmt: skip
+        room = self.scrollable_content_region.width - 2 * self.cell_padding * len(columns)
+        for column, width in zip(columns, fitted(natural, room) if room > 0 else natural):
+            self.add_column(column.title, width=width)
         self.add_rows([[Text(cell, no_wrap=True, overflow="ellipsis") for cell in line] for line in texts])
         self.links = [[column.link(row) for column in columns] for row in rows]
+
+    def on_resize(self) -> None:
+        if self.shown[0]:
+            self.show(*self.shown)
 
     @property
     def current_link(self) -> Link | None:

@@ -78,7 +78,15 @@ ACCOUNT_ID = Column("Account ID", lambda r: r.target_id, _account)
 PERMISSION_SET = Column("Permission set", lambda r: r.permission_set_name or r.permission_set_arn, _permission_set)
 PRINCIPAL = Column("Principal", lambda r: r.principal_name or r.principal_id, _principal)
 KIND = Column("Type", lambda r: r.principal_type.lower(), _principal)
-VIA = Column("How", lambda r: f"through group {r.via_group_name or r.via_group_id}" if r.via_group_id else "directly", _via)
+DIRECT = "(direct)"
+
+
+def how(group_name: str) -> str:
+    """How a user holds an assignment: through the group named, or directly."""
+    return group_name or DIRECT
+
+
+VIA = Column("Via group", lambda r: how(r.via_group_name or r.via_group_id), _via)
 # What each pivot's rows show; the subject's own column is left out (it is the title).
 COLUMNS: dict[Pivot, tuple[Column[AssignmentRow], ...]] = {
     "account": (PERMISSION_SET, PRINCIPAL, KIND),
@@ -91,7 +99,7 @@ PATH_COLUMNS: tuple[Column[AccessPath], ...] = (
     Column("Account", lambda p: p.account.name or p.account.account_id, lambda p: Link("account", p.account.account_id)),
     Column("Account ID", lambda p: p.account.account_id, lambda p: Link("account", p.account.account_id)),
     Column("Permission set", lambda p: p.permission_set.name or p.permission_set.arn, lambda p: Link("permission_set", p.permission_set.arn)),
-    Column("How", lambda p: f"through group {p.via.display_name or p.via.group_id}" if p.via else "assigned directly",
+    Column("Via group", lambda p: how((p.via.display_name or p.via.group_id) if p.via else ""),
            lambda p: Link("principal", principal_key("GROUP", p.via.group_id)) if p.via else None),
 )
 
