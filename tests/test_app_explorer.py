@@ -4,6 +4,7 @@ and who, exports, a role that may not read Identity Center, and ``ssodeck admin`
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -31,6 +32,16 @@ ADMIN = ("Management", "AdministratorAccess")
 @pytest.fixture(autouse=True)
 def quick_admin_calls(monkeypatch):
     monkeypatch.setenv("SSODECK_MAX_RPS", "500")  # the limiter's pace is measured in bench/
+
+
+@contextlib.asynccontextmanager
+async def exploring(emu, outside: Outside | None = None):
+    """The app, signed in, with the explorer open as alice's AdministratorAccess in Management."""
+    sign_in(emu)
+    app = app_for(outside or Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await explore_as(pilot, app, *ADMIN)
+        yield pilot, app
 
 
 def shown(app, selector: str = "#explorer-subjects") -> list[str]:
@@ -91,11 +102,8 @@ async def test_an_admin_role_opens_the_explorer_with_progress(emu):
 
 
 async def test_by_account_shows_which_principals_hold_which_permission_sets(emu):
-    sign_in(emu)
-    app = app_for(Outside())
     org = emu.org
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu) as (pilot, app):
         for account in org.accounts.values():
             pick(app, account.name)
             await pilot.pause()
@@ -106,11 +114,8 @@ async def test_by_account_shows_which_principals_hold_which_permission_sets(emu)
 
 
 async def test_by_principal_shows_where_a_user_goes_directly_and_through_groups(emu):
-    sign_in(emu)
-    app = app_for(Outside())
     org = emu.org
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu) as (pilot, app):
         await pilot.press("2")
         assert "Principals" in str(app.screen.query_one("#explorer-views").render())
         names = {u.user_name for u in org.users.values()} | {g.display_name for g in org.groups.values()}
@@ -129,11 +134,8 @@ async def test_by_principal_shows_where_a_user_goes_directly_and_through_groups(
 
 
 async def test_by_permission_set_shows_its_accounts_and_principals(emu):
-    sign_in(emu)
-    app = app_for(Outside())
     org = emu.org
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu) as (pilot, app):
         await pilot.press("3")
         assert shown(app) == sorted((p.name for p in org.permission_sets.values()), key=str.casefold)
         pick(app, "AdministratorAccess")
@@ -145,10 +147,7 @@ async def test_by_permission_set_shows_its_accounts_and_principals(emu):
 
 
 async def test_typing_filters_each_view_best_match_first(emu):
-    sign_in(emu)
-    app = app_for(Outside())
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu) as (pilot, app):
         await pilot.press(*"mgmt")  # typed in the list: the filter takes it
         assert app.screen.query_one("#explorer-filter").value == "mgmt"
         assert shown(app) == ["Management"]
@@ -164,10 +163,7 @@ async def test_typing_filters_each_view_best_match_first(emu):
 
 
 async def test_drill_down_follows_a_cell_and_escape_comes_back(emu):
-    sign_in(emu)
-    app = app_for(Outside())
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu) as (pilot, app):
         pick(app, "Management")
         await pilot.press("enter")  # to the table
         assert isinstance(app.focused, LinkTable)
@@ -190,12 +186,9 @@ async def test_drill_down_follows_a_cell_and_escape_comes_back(emu):
 
 
 async def test_why_and_who_list_every_path(emu):
-    sign_in(emu)
-    app = app_for(Outside())
     org = emu.org
     management = org.accounts[org.management_account.account_id]
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu) as (pilot, app):
         pick(app, "Management")
         await pilot.press("w")
         assert isinstance(app.screen, WhyScreen)
@@ -223,12 +216,9 @@ async def test_why_and_who_list_every_path(emu):
 
 async def test_export_writes_the_view_as_filtered(emu, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    sign_in(emu)
     outside = Outside()
-    app = app_for(outside)
     org = emu.org
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu, outside) as (pilot, app):
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("enter")
@@ -263,10 +253,7 @@ async def test_export_writes_the_view_as_filtered(emu, tmp_path, monkeypatch):
 
 async def test_why_paths_export(emu, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    sign_in(emu)
-    app = app_for(Outside())
-    async with app.run_test(size=SIZE) as pilot:
-        await explore_as(pilot, app, *ADMIN)
+    async with exploring(emu) as (pilot, app):
         await pilot.press("2", *"alice", "enter", "w")
         assert isinstance(app.screen, WhyScreen)
         expected = len(table(app, "#why-paths"))
