@@ -86,6 +86,12 @@ def prepare(access: ExplorerAccess, on_progress: Callable[[int, int], None]) -> 
 
 
 class ExplorerScreen(Screen[None]):
+    HELP_INTRO = (
+        "Every assignment of the instance, by account (1), by principal (2) or by permission set (3). Type to filter "
+        "the list: letters in order, best match first. Enter moves to the table; there, left/right choose a cell and "
+        "Enter goes to its account, principal or permission set; Esc comes back. w asks why a user can reach an "
+        "account, or who can; e exports the view as filtered."
+    )
     CSS_PATH = "explorer.tcss"
     AUTO_FOCUS = "SubjectList"
     BINDINGS: ClassVar[list[BindingType]] = [

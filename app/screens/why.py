@@ -64,6 +64,11 @@ def answer(user: Subject | None, account: Subject | None, found: list[AccessPath
 class WhyScreen(Screen[Link | None]):
     """Dismisses with a link to follow in the explorer, or None."""
 
+    HELP_INTRO = (
+        "Pick a user and an account (type to filter each; up/down choose; Tab or Enter moves on) to see every path "
+        "between them: a permission set assigned to the user directly, or through a group. (anyone) lists who can "
+        "reach the account; (anywhere) lists where the user can go. Enter on a cell goes to it in the explorer."
+    )
     CSS_PATH = "why.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Clear the filter, or go back to the explorer"),
