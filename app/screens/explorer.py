@@ -93,6 +93,9 @@ class ExplorerScreen(Screen[None]):
         "account, or who can; e exports the view as filtered."
     )
     CSS_PATH = "explorer.tcss"
+    # under 100 columns the table goes below the list, to keep its columns; under 30 rows the gaps go
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     AUTO_FOCUS = "SubjectList"
     BINDINGS: ClassVar[list[BindingType]] = [
         # the views' keys show in the bar above the list rather than in the footer

@@ -160,4 +160,4 @@ class WhyScreen(Screen[Link | None]):
         from app.screens.export import ExportScreen
 
         found = list(self.found)
-        self.app.push_screen(ExportScreen(f"these {_plural(len(found), 'path')}", "ssodeck-access-paths", lambda: path_table(found)))
+        self.app.push_screen(ExportScreen(_plural(len(found), "access path"), "ssodeck-access-paths", lambda: path_table(found)))

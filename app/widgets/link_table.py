@@ -67,7 +67,8 @@ class LinkTable(DataTable, Generic[R]):
         texts = [[printable(column.value(row)) for column in columns] for row in rows]
         natural = [max(len(column.title), min(max((cell_len(line[n]) for line in texts[:2000]), default=0), WIDTH_CAP))
                    for n, column in enumerate(columns)]  # fmt: skip
-        room = self.scrollable_content_region.width - 2 * self.cell_padding * len(columns)
+        # the width left once a vertical scrollbar shows (it may appear with these rows)
+        room = self.size.width - self.styles.scrollbar_size_vertical - 2 * self.cell_padding * len(columns)
         for column, width in zip(columns, fitted(natural, room) if room > 0 else natural):
             self.add_column(column.title, width=width)
         self.add_rows([[Text(cell, no_wrap=True, overflow="ellipsis") for cell in line] for line in texts])
@@ -86,5 +87,7 @@ class LinkTable(DataTable, Generic[R]):
     def _selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         link = self.current_link
-        if link is not None:
+        if link is None:
+            self.notify("This cell does not lead anywhere (a direct assignment has no group).", timeout=3)
+        else:
             self.post_message(self.Followed(self, link))
