@@ -278,7 +278,7 @@ async def test_a_role_without_admin_rights_is_told_which_role_to_try(emu):
         assert isinstance(app.screen, RolesScreen)
 
 
-async def test_the_palette_and_the_action_menu_offer_the_explorer(emu):
+async def test_the_palette_the_action_menu_and_help_offer_the_explorer(emu):
     sign_in(emu)
     app = app_for(Outside())
     async with app.run_test(size=SIZE) as pilot:
@@ -291,6 +291,10 @@ async def test_the_palette_and_the_action_menu_offer_the_explorer(emu):
         await pilot.pause()
         assert isinstance(app.screen, ExplorerScreen)
         assert ("Why can a user reach an account / who can reach it", "key w", "why") in app.screen.palette_commands()
+        await explorer_ready(pilot, app)
+        await pilot.press("question_mark")
+        text = "\n".join(str(widget.render()) for widget in app.screen.query("Static"))
+        assert "Every assignment of the instance, by account (1)" in text and "Why/who — Why can a user reach an account" in text
 
 
 async def test_ssodeck_admin_opens_the_explorer_alone_with_aws_credentials(emulated):
