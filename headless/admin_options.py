@@ -10,7 +10,7 @@ from collections.abc import Callable
 import click
 
 from app.services.admin.context import AdminContext, AdminSource
-from headless.common import note
+from headless.messages import note
 
 
 CREDENTIAL_OPTIONS = (

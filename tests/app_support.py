@@ -66,14 +66,25 @@ def clock_before_expiry(instance: Instance, left: timedelta) -> callable:
     return lambda: frozen
 
 
+def steady(app: SsodeckApp) -> None:
+    """No blinking cursors: a snapshot must not depend on when it is taken."""
+    from textual.widgets import Input
+
+    for screen in app.screen_stack:
+        for box in screen.query(Input):
+            box.cursor_blink = False
+
+
 async def roles_ready(pilot, app: SsodeckApp) -> None:
-    """Wait until the roles screen shows a complete listing."""
+    """Wait until the roles screen shows a complete listing (with steady cursors)."""
     from app.screens.roles import RolesScreen
 
-    for _ in range(200):
+    for _ in range(800):  # up to 40 s: CI machines can be slow
         await pilot.pause(0.05)
         screen = app.screen
         if isinstance(screen, RolesScreen) and screen.roles and not screen.streaming and not _working(app):
+            steady(app)
+            await pilot.pause(0.05)
             return
     raise AssertionError(f"the roles screen never finished loading (on {type(app.screen).__name__})")
 

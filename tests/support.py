@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from app.services.oidc import DevicePrompt, FlowOptions
@@ -65,6 +66,31 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 60, input: str
     )
 
 
+def count_full_parses(monkeypatch, size: int) -> Callable[[], int]:
+    """Count parses of a text of at least 90% of ``size`` characters, from now on: ssodeck's
+    (``ini.scan``) and configparser's, which is what botocore parses with."""
+    import configparser
+    import io
+
+    from app.services import ini
+
+    seen: list[int] = []
+    real_scan, real_read = ini.scan, configparser.RawConfigParser._read
+
+    def scan(text: str) -> ini.Sections:
+        seen.append(len(text))
+        return real_scan(text)
+
+    def read(parser: configparser.RawConfigParser, handle, source: str) -> None:
+        text = handle.read()
+        seen.append(len(text))
+        return real_read(parser, io.StringIO(text), source)
+
+    monkeypatch.setattr(ini, "scan", scan)
+    monkeypatch.setattr(configparser.RawConfigParser, "_read", read)
+    return lambda: sum(1 for length in seen if length >= size * 0.9)
+
+
 @contextlib.contextmanager
 def unwritable(directory: Path):
     """Make ``directory`` refuse new files for the duration, for root too (CI runs as root,
@@ -109,3 +135,9 @@ def follow(url: str) -> tuple[int, str | None]:
             return response.status, response.headers.get("Location")
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location")
+
+
+def run_admin_cfn(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``ssodeck admin cfn ARGS`` as a user runs it, in ``cwd`` (inputs and outputs are relative paths)."""
+    return subprocess.run([sys.executable, "-m", "headless", "admin", "cfn", *args], capture_output=True, text=True,
+                          env=dict(os.environ), cwd=cwd, timeout=timeout)

@@ -44,12 +44,16 @@ async def test_a_cached_listing_shows_at_once_with_its_age_and_is_revalidated(em
     sign_in(emu)
     assert run_cli("roles").returncode == 0  # caches the listing
     emu.reset_counters()
+    emu.configure(latency_ms={"ListAccounts": 4000})  # Identity Center is slow to answer today
     app = app_for(Outside())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.05)
-        assert len(app.screen.roles) == len(reachable(emu))  # before any network answer
+        for _ in range(60):  # well before ListAccounts can answer
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RolesScreen) and app.screen.roles:
+                break
+        assert len(app.screen.roles) == len(reachable(emu))
         status = str(app.screen.query_one("#status").render())
-        assert "listing from just now" in status or "listed" in status
+        assert "listing from just now; checking for changes" in status
         await roles_ready(pilot, app)
     assert emu.counts()["ListAccounts"] >= 1  # and asked again in the background
 
@@ -254,3 +258,21 @@ def test_listing_cache_is_the_one_the_cli_writes(emu):
     sign_in(emu)
     assert run_cli("roles").returncode == 0
     assert listing_service.load_cached(Instance(emu.start_url, emu.region)) is not None
+
+
+async def test_an_unexpected_failure_in_the_background_is_said_not_hidden(emu, monkeypatch):
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+
+        def broken(*args, **kwargs):  # noqa: ANN002, ANN003 - a bug, wherever it is
+            raise KeyError("boom")
+
+        monkeypatch.setattr("app.screens.role_actions.get_role_credentials", broken)
+        await pilot.press("down", "tab", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, RolesScreen)
+    assert any("Something unexpected went wrong (KeyError)" in note for note in outside.notes), outside.notes

@@ -11,7 +11,7 @@ import pytest
 from app.models import Instance
 from app.services.errors import LoginExpired
 from app.services.oidc import DevicePrompt
-from app_support import Outside, app_for, clock_before_expiry, roles_ready, sign_in
+from app_support import Outside, app_for, clock_before_expiry, roles_ready, sign_in, steady
 
 SIZE = (110, 32)
 
@@ -66,19 +66,22 @@ def test_console_destination(snap_compare, snapshot_app):
     async def console(pilot):
         await roles_ready(pilot, snapshot_app)
         await pilot.press("down", "tab", "o")
+        await pilot.pause(0.1)
+        steady(snapshot_app)
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=console)
 
 
-def test_write_profile(snap_compare, snapshot_app, monkeypatch):
-    fixed = Path("/tmp/ssodeck-snapshot-home/.aws/config")  # the diff names the file: keep it the same
-    fixed.parent.mkdir(parents=True, exist_ok=True)
-    fixed.unlink(missing_ok=True)
+def test_write_profile(snap_compare, snapshot_app, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the diff names the file: a relative name reads the same in every run
+    fixed = Path("home/.aws/config")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(fixed))
 
     async def profile(pilot):
         await roles_ready(pilot, snapshot_app)
         await pilot.press("down", "tab", "w")
+        await pilot.pause(0.2)
+        steady(snapshot_app)
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=profile)
     assert not fixed.exists()  # shown, not written

@@ -31,9 +31,9 @@ from app.printable import printable
 from app.services.admin.clients import open_clients
 from app.services.admin.context import AdminContext
 from app.services.admin.explain import AssignmentIndex, load_snapshot
-from app.services.admin.pivots import COLUMNS, PIVOT_NAMES, PIVOTS, Link, Pivot, Pivots, Subject
+from app.services.admin.pivots import COLUMNS, PIVOT_NAMES, PIVOTS, Link, Pivot, Pivots, Subject, subject_search
 from app.services.errors import AccessDenied, InstanceNotFound, LoginRequired, ServiceError, SsodeckError
-from app.services.search import TextSearch, joined
+from app.services.search import TextSearch
 from app.widgets.link_table import LinkTable
 from app.widgets.subject_list import SubjectList
 
@@ -74,14 +74,14 @@ def credentials_access(ctx: AdminContext) -> ExplorerAccess:
 @dataclass(frozen=True)
 class Loaded:
     pivots: Pivots
-    searches: dict[Pivot, TextSearch]
+    searches: dict[Pivot, TextSearch[Subject]]
 
 
 def prepare(access: ExplorerAccess, on_progress: Callable[[int, int], None]) -> Loaded:
     """Everything the views need, built off the event loop."""
     index = AssignmentIndex(load_snapshot(access.connect(), on_progress=on_progress))
     pivots = Pivots(index)
-    searches = {pivot: TextSearch([joined((s.name, s.detail)) for s in pivots.subjects[pivot]]) for pivot in PIVOTS}
+    searches = {pivot: subject_search(pivots.subjects[pivot]).prepare() for pivot in PIVOTS}
     return Loaded(pivots, searches)
 
 
@@ -243,7 +243,7 @@ class ExplorerScreen(Screen[None]):
         query = self.queries[self.pivot]
         everything = self.loaded.pivots.subjects[self.pivot]
         if query.strip():
-            shown = [everything[hit.index] for hit in self.loaded.searches[self.pivot].search(query)]
+            shown = [everything[index] for index in self.loaded.searches[self.pivot].search(query)]
             empty = f"Nothing matches {query.strip()!r}: every letter must appear in order in a name."
         else:
             shown, empty = everything, f"No {PIVOT_NAMES[self.pivot]}s here."

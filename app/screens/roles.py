@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from app.models import Account, Instance, Role, Token
 from app.screens.role_actions import ROLE_ACTIONS, RoleActions
+from app.screens.worker_errors import ReportsWorkerErrors
 from app.services import credential_cache, settings, token_cache
 from app.services import roles as listing_service
 from app.services.auth import get_token
@@ -38,7 +39,7 @@ def age_text(fetched_at: datetime, now: datetime) -> str:
     return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
-class RolesScreen(RoleActions, Screen[None]):
+class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     CSS_PATH = "roles.tcss"
     AUTO_FOCUS = "#filter"  # type to find a role straight away
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,6 +96,7 @@ class RolesScreen(RoleActions, Screen[None]):
         self.fetched_at: datetime | None = None
         self.streaming = False
         self.name_width = 20
+        self._tree: tuple[tuple, TreeRows] | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session")
@@ -222,8 +224,14 @@ class RolesScreen(RoleActions, Screen[None]):
         if fetched_at is not None:
             self.fetched_at = fetched_at
         self.search = RoleSearch(roles)
+        self._tree = None
         self.name_width = name_width_for(roles)
         self._rebuild()
+        self._prepare_search(self.search)
+
+    @work(thread=True, exit_on_error=False, group="search")
+    def _prepare_search(self, search: RoleSearch) -> None:
+        search.prepare()  # the first key typed then finds the texts ready
 
     def _rebuild(self) -> None:
         """Show the tree, or the ranked matches of the filter, keeping the cursor's role."""
@@ -234,9 +242,17 @@ class RolesScreen(RoleActions, Screen[None]):
             source = MatchRows(self.search, self.search.search(query), query, self.favourites)
             empty = f"No role matches {query.strip()!r}: every letter must appear in order in the account name, ID or role name."
         else:
-            source = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts)
+            source = self._tree_rows()
             empty = "No roles yet." if self.streaming or not self.fetched_at else "No accounts or roles are assigned to you here."
         tree.show(source, name_width=self.name_width, keep=keep, empty=empty)
+
+    def _tree_rows(self) -> TreeRows:
+        """The tree for the current listing and view, built once (clearing the filter is free)."""
+        key = (self.view, self.favourites, self.collapsed, self.recent)
+        if self._tree is None or self._tree[0] != key:
+            rows = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts)
+            self._tree = (key, rows)
+        return self._tree[1]
 
     def _counts(self) -> str:
         return f"{len(self.roles)} roles in {len({r.account_id for r in self.roles}) or len(self.accounts)} accounts"
@@ -287,9 +303,9 @@ class RolesScreen(RoleActions, Screen[None]):
         self.collapsed = self.collapsed | {message.group} if message.fold else self.collapsed - {message.group}
         tree = self.query_one(RoleTree)
         self._rebuild()
-        if message.fold:  # stay on the group that was folded
-            rows = getattr(tree.source, "rows", [])
-            tree.cursor = next((n for n, row in enumerate(rows) if row.kind == "group" and row.group == message.group), tree.cursor)
+        if message.fold and isinstance(tree.source, TreeRows):  # stay on the group that was folded
+            position = tree.source.position(group=message.group)
+            tree.cursor = tree.cursor if position is None else position
 
     @on(RoleTree.Highlighted)
     def _highlighted(self) -> None:

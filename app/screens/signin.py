@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, LoadingIndicator, Static
 
 from app.models import Instance, Token
+from app.screens.worker_errors import ReportsWorkerErrors
 from app.services.auth import TokenResult, get_token
 from app.services.errors import SsodeckError
 from app.services.login_ui import BrowserLoginUI
@@ -43,7 +44,7 @@ class ScreenLoginUI(BrowserLoginUI):
         self.screen.post_message(SignInScreen.BrowserStep(url, opened))
 
 
-class SignInScreen(ModalScreen[Token | None]):
+class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
     """Signs in to ``instance``; dismisses with the token, or None when cancelled."""
 
     CSS_PATH = "signin.tcss"

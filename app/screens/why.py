@@ -16,9 +16,8 @@ from textual.widgets import Footer, Input, Static
 
 from app.models import AccessPath
 from app.printable import printable
-from app.services.admin.pivots import PATH_COLUMNS, Link, Pivots, Subject, paths
+from app.services.admin.pivots import PATH_COLUMNS, Link, Pivots, Subject, paths, subject_search
 from app.services.admin.tables import path_table
-from app.services.search import TextSearch, joined
 from app.widgets.link_table import LinkTable
 from app.widgets.subject_list import SubjectList
 
@@ -31,12 +30,12 @@ class Picker:
 
     def __init__(self, lead: Subject, choices: list[Subject]) -> None:
         self.lead, self.choices = lead, choices
-        self.search = TextSearch([joined((s.name, s.detail)) for s in choices])
+        self.search = subject_search(choices)
 
     def shown(self, query: str) -> list[Subject]:
         if not query.strip():
             return [self.lead, *self.choices]
-        return [self.choices[hit.index] for hit in self.search.search(query)]
+        return [self.choices[index] for index in self.search.search(query)]
 
 
 def _plural(count: int, word: str) -> str:

@@ -18,24 +18,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import Generic, Self, TypeVar
 
 from app.models import Role
 
-FINE_LIMIT = 400  # hits that get the fine score; the rest keep the coarse order
+FINE_LIMIT = 200  # hits that get the fine score (more than a screenful); the rest keep the coarse order
+REMEMBERED = 64  # recent queries whose answers are kept, so erasing a letter costs nothing
 FIELDS = ("account_name", "account_id", "role_name")
 _SEPARATOR = "  "  # between fields: two spaces, so a term never spans two fields by accident
 # A word starts after a non-letter/digit, at an upper-case letter after a lower-case one
 # (AdministratorAccess), and at a digit after a letter (prod2).
 _WORD_START = re.compile(r"(?<![^\W_])[^\W_]|(?<=[a-z])[A-Z]|(?<=[A-Za-z])[0-9]")
-
-
 T = TypeVar("T")
-
-
-class Hit(NamedTuple):
-    index: int  # position of the item in the searched sequence
-    key: tuple[float, int, int]  # lower sorts first
 
 
 @dataclass(frozen=True)
@@ -59,59 +53,101 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-class TextSearch:
-    """A searchable view of a fixed sequence of texts (see ``joined``); build a new one when
-    the texts change."""
+class TextSearch(Generic[T]):
+    """A searchable view of a fixed sequence of items, each searched by its ``text`` (see
+    ``joined``); build a new one when the items change.
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.originals = list(texts)
-        self.texts = [text.lower() for text in self.originals]
+    ``search`` returns positions in ``items``, best first. The lower-cased texts are made on
+    the first search, so building one for a listing that is still streaming in is cheap.
+    """
+
+    def __init__(self, items: Sequence[T], text: Callable[[T], str]) -> None:
+        self.items = items
+        self._text = text
+        self._originals: list[str] | None = None
+        self._texts: list[str] = []
+        self._lengths: list[int] = []
         self._last_query: list[str] | None = None
         self._last_indices: list[int] | None = None
+        self._answers: dict[tuple[str, ...], list[int]] = {}
 
-    def search(self, query: str) -> list[Hit]:
-        """Every text matching ``query``, best first; an empty query matches nothing."""
+    def prepare(self) -> Self:
+        """Make the search texts now (e.g. in a worker thread) rather than on the first key."""
+        if self._originals is None:
+            originals = [self._text(item) for item in self.items]
+            self._texts = [text.lower() for text in originals]
+            self._lengths = [len(text) for text in self._texts]
+            self._originals = originals  # last: it says the rest is ready (another thread may be asking)
+        return self
+
+    def search(self, query: str) -> list[int]:
+        """Every item matching ``query``, best first; an empty query matches nothing."""
         terms = terms_of(query)
         if not terms:
             self._last_query = self._last_indices = None
             return []
+        remembered = self._answers.get(tuple(terms))
+        if remembered is not None:
+            self._last_query, self._last_indices = terms, remembered
+            return remembered
+        self.prepare()
         candidates = self._narrowed(terms)
         patterns = [_term_pattern(term).search for term in terms]
-        texts = self.texts
-        hits: list[Hit] = []
+        texts, lengths = self._texts, self._lengths
+        found: list[tuple[int, int, int, int]] = []  # (span, start, length, index): sorts coarse-best first
+        append = found.append
         if len(patterns) == 1:
             (search,) = patterns
             for index in candidates:
-                found = search(texts[index])
-                if found is not None:
-                    start, end = found.span()
-                    hits.append(Hit(index, (end - start, start, len(texts[index]))))
+                match = search(texts[index])
+                if match is not None:
+                    start, end = match.span()
+                    append((end - start, start, lengths[index], index))
         else:
             for index in candidates:
                 text = texts[index]
-                spans = [search(text) for search in patterns]
-                if all(spans):
-                    gaps = sum(m.end() - m.start() for m in spans)
-                    hits.append(Hit(index, (gaps, min(m.start() for m in spans), len(text))))
-        hits.sort(key=lambda hit: hit.key)
-        self._last_query, self._last_indices = terms, [hit.index for hit in hits]
-        return _refined(hits, terms, texts, self.originals)
+                matches = [search(text) for search in patterns]
+                if all(matches):
+                    append((sum(m.end() - m.start() for m in matches), min(m.start() for m in matches), lengths[index], index))
+        found.sort()
+        order = [item[3] for item in found]
+        self._last_query, self._last_indices = terms, order
+        answer = self._refined(order[:FINE_LIMIT], terms) + order[FINE_LIMIT:]
+        if len(self._answers) >= REMEMBERED:
+            self._answers.pop(next(iter(self._answers)))
+        self._answers[tuple(terms)] = answer
+        return answer
 
     def _narrowed(self, terms: list[str]) -> Sequence[int]:
-        """Texts that can still match: the previous hits if this query extends the last one
+        """Items that can still match: the previous hits if this query extends the last one
         (every term a prefix-extension, no term dropped), else all of them."""
         last = self._last_query
         if last is not None and self._last_indices is not None and len(terms) >= len(last):
             if all(term.startswith(old) for term, old in zip(terms, last)):
                 return self._last_indices
-        return range(len(self.texts))
+        return range(len(self.items))
+
+    def _refined(self, head: list[int], terms: list[str]) -> list[int]:
+        """The best coarse hits in fine order (higher score first, then earlier, then shorter)."""
+        texts, originals = self._texts, self._originals or []
+        scored = []
+        for index in head:
+            text = texts[index]
+            score, first = 0.0, len(text)
+            for term in terms:
+                positions = match_positions(text, term)
+                score += fine_score(originals[index], positions)
+                first = min(first, positions[0])
+            scored.append((-score, first, len(text), index))
+        scored.sort()
+        return [item[3] for item in scored]
 
 
-class RoleSearch(TextSearch):
+class RoleSearch(TextSearch[Role]):
     """A searchable view of a fixed sequence of roles."""
 
     def __init__(self, roles: Sequence[Role]) -> None:
-        super().__init__([text_of(role) for role in roles])
+        super().__init__(roles, text_of)
         self.roles = roles
 
     def highlight(self, index: int, query: str) -> Highlight:
@@ -129,22 +165,6 @@ def _fields(role: Role) -> tuple[str, str, str]:
 
 def text_of(role: Role) -> str:
     return joined(_fields(role))
-
-
-def _refined(hits: list[Hit], terms: list[str], texts: list[str], originals: list[str]) -> list[Hit]:
-    """Re-order the best hits by the fine score; the rest follow in coarse order."""
-    head = hits[:FINE_LIMIT]
-    scored = []
-    for hit in head:
-        text, original = texts[hit.index], originals[hit.index]
-        score, first = 0.0, len(text)
-        for term in terms:
-            positions = match_positions(text, term)
-            score += fine_score(original, positions)
-            first = min(first, positions[0])
-        scored.append(Hit(hit.index, (-score, first, hit.key[2])))
-    scored.sort(key=lambda hit: hit.key)
-    return scored + hits[FINE_LIMIT:]
 
 
 def match_positions(text: str, term: str) -> tuple[int, ...]:
@@ -218,7 +238,7 @@ def highlight(role: Role, query: str) -> Highlight:
 
 def rank(items: Sequence[T], query: str, text: Callable[[T], str]) -> list[T]:
     """The items whose ``text`` matches ``query``, best first (for one-off searches)."""
-    return [items[hit.index] for hit in TextSearch([text(item) for item in items]).search(query)]
+    return [items[index] for index in TextSearch(items, text).search(query)]
 
 
 def rank_roles(roles: Sequence[Role], query: str) -> list[Role]:

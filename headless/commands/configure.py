@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -10,31 +9,23 @@ import click
 from app.models import Account, Instance, Role
 from app.services import roles as role_service
 from app.services import validation
-from app.services.awsconfig import load_config, text_value
+from app.services.awsconfig import load_config
 from app.services.config_editor import EXISTING_ACTIONS, ConfigEdit, apply_edit, read_config_text
 from app.services.errors import ConfigError
-from app.services.instances import profile_instance, session_or_new, specifier_from
+from app.services.instances import session_or_new, specifier_from
 from app.services.paths import aws_config_file
-from app.services.populate import parse_defaults, plan_populate, plan_profile, profile_values
+from app.services.populate import parse_defaults, plan_populate
 from app.services.profile_names import CASES, NamingOptions, validate_naming
+from app.services.profile_setup import configured_region, credential_process_command, plan_role_profile, profile_choices
 from app.services.ratelimit import limiter_for
-from app.services.targets import format_account_id
-from headless.common import env_flag, note, resolve_instances, token_source
+from headless.common import resolve_instances, token_source
+from headless.messages import note
 from headless.picker import pick
-from headless.progress import listing_progress
 from headless.completion import ACCOUNT_ID, SSO_SESSION, profiles
-
-DEFAULT_PROCESS = "ssodeck credential-process"
-
+from headless.progress import listing_progress
 
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
-
-
-def _credential_process(enabled: bool | None) -> str | None:
-    if enabled is None:
-        enabled = not env_flag("AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS")
-    return (os.environ.get("AWS_SSO_CREDENTIAL_PROCESS_NAME") or DEFAULT_PROCESS) if enabled else None
 
 
 def _instance(start_url: str | None, sso_region: str | None, sso_session: str | None) -> Instance:
@@ -100,27 +91,17 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
     Missing values come from the existing profile, then (interactively) from pickers
     that list the accounts and roles you can reach. --non-interactive fails instead.
     """
-    process = _credential_process(credential_process)
+    process = credential_process_command(credential_process)
     defaults = parse_defaults(config_defaults, credential_process=process)
     if output_format:
         defaults["output"] = output_format
-    config = load_config()
-    existing = config.profiles.get(profile_name, {})
-    if not (start_url or sso_region or sso_session) and existing:
-        try:
-            instance = profile_instance(config, profile_name)
-        except ConfigError:
-            instance = _instance(start_url, sso_region, sso_session)
-    else:
-        instance = _instance(start_url, sso_region, sso_session)
-    account_id = format_account_id(account_id) if account_id else text_value(existing, "sso_account_id") or None
-    role_name = role_name or text_value(existing, "sso_role_name") or None
-    region = region or text_value(existing, "region") or os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
-    if region:
-        validation.region(region)
-    missing = [flag for flag, value in (("--account-id", account_id), ("--role-name", role_name), ("--region", region)) if not value]
-    if missing and not (interactive and stdin_is_terminal()):
-        raise click.UsageError(f"missing {', '.join(missing)} (run in a terminal without --non-interactive to pick them)")
+    choices = profile_choices(load_config(), profile_name, account_id=account_id, role_name=role_name, region=region,
+                              instance_named=bool(start_url or sso_region or sso_session))  # fmt: skip
+    instance = choices.instance or _instance(start_url, sso_region, sso_session)
+    account_id, role_name, region = choices.account_id, choices.role_name, choices.region
+    flags = {"account": "--account-id", "role": "--role-name", "region": "--region"}
+    if choices.missing and not (interactive and stdin_is_terminal()):
+        raise click.UsageError(f"missing {', '.join(flags[what] for what in choices.missing)} (run in a terminal without --non-interactive to pick them)")
     if not (account_id and role_name):  # only what is missing is listed and picked: a complete profile never prompts
         account_id, role_name = _pick_role(instance, account_id, role_name, force_refresh)
     while not region:
@@ -129,18 +110,13 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
             region = validation.region(answer)
         except ConfigError as error:
             note(str(error))
-    listing = role_service.load_cached(instance)
-    names = {a.account_id: a.name for a in listing.accounts} if listing else {}
-    values = profile_values(
-        instance, account_id, names.get(account_id, account_id), role_name, region, name=profile_name,
-        sso_session=instance.session_name, defaults=defaults, credential_process=process, auto_populated=False,
+    edit = plan_role_profile(
+        instance, name=profile_name, account_id=account_id, role_name=role_name, region=region,
+        defaults=defaults, credential_process=process, existing_action=existing_config_action,
     )  # fmt: skip
-    path = aws_config_file()
-    drop = ("credential_process",) if _credential_process(credential_process) is None else ()
-    session = instance if instance.session_name else None
-    edit = plan_profile(path, read_config_text(path), profile_name, values, existing_config_action, drop_keys=drop, session=session)
-    if session and any(c.kind == "add" and c.section == f"sso-session {session.session_name}" for c in edit.changes):
-        note(f"Also writing [sso-session {session.session_name}] for {session.start_url}")
+    session = instance.session_name
+    if session and any(c.kind == "add" and c.section == f"sso-session {session}" for c in edit.changes):
+        note(f"Also writing [sso-session {session}] for {instance.start_url}")
     _finish(edit, dry_run)
 
 
@@ -190,7 +166,7 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
     Re-running is safe: unchanged profiles are left byte for byte, comments and unrelated
     sections are kept, and the previous file is saved as config.bak.
     """
-    regions = list(regions) or [r for r in (os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION"),) if r]
+    regions = list(regions) or [r for r in (configured_region(),) if r]
     if not regions:
         raise click.UsageError("Missing arguments: --region (or set AWS_DEFAULT_REGION)")
     validation.regions(regions)  # before any sign-in or listing
@@ -206,7 +182,7 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
         profile_name_process=profile_name_process,
         safe_account_names=safe_account_names,
     )
-    process = _credential_process(credential_process)
+    process = credential_process_command(credential_process)
     defaults = parse_defaults(config_defaults, credential_process=process)
     instance = _instance(start_url, sso_region, sso_session)
     validate_naming(naming, instance)  # before any network call; plan_populate is told it was done
@@ -221,7 +197,7 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
     edit = plan_populate(
         path, before, listing.roles, instance=instance, regions=regions, naming=naming, defaults=defaults,
         existing_action=existing_config_action, credential_process=process, sso_session=instance.session_name,
-        prune=prune, drop_keys=("credential_process",) if _credential_process(credential_process) is None else (), naming_validated=True,
+        prune=prune, drop_keys=("credential_process",) if process is None else (), naming_validated=True,
         on_duplicate=on_duplicate,
     )  # fmt: skip
     _finish(edit, dry_run)

@@ -17,6 +17,7 @@ from typing import Generic, Literal, TypeVar
 from app.models import AccessPath, AssignmentRow
 from app.services.admin.explain import AssignmentIndex
 from app.services.admin.tables import assignment_table
+from app.services.search import TextSearch, joined
 from app.services.tabular import Table
 
 Pivot = Literal["account", "principal", "permission_set"]
@@ -177,6 +178,11 @@ def paths(index: AssignmentIndex, user_id: str | None, account_id: str | None) -
     if account_id:
         return index.who_can_reach(account_id)
     return []
+
+
+def subject_search(subjects: Sequence[Subject]) -> TextSearch[Subject]:
+    """The filter's ranking over subjects, by name and detail (the fields a list shows)."""
+    return TextSearch(subjects, lambda s: joined((s.name, s.detail)))
 
 
 def _sorted(subjects: Iterable[Subject]) -> list[Subject]:
