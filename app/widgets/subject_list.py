@@ -18,6 +18,7 @@ from app.widgets.cursor_list import CursorList, marked
 NAME_WIDTH_CAP = 36
 NAME_WIDTH_MIN = 16  # a narrow list cuts the detail before it cuts names below this
 DETAIL_WIDTH_CAP = 28
+DETAIL_WIDTH_MIN = 12  # room kept for the detail (an account ID) before names take the rest
 
 
 class SubjectList(CursorList):
@@ -72,14 +73,15 @@ class SubjectList(CursorList):
         self.post_message(self.Activated(self, self.subjects[self.cursor]))
 
     def row_segments(self, index: int, style: Style) -> list[Segment]:
-        """`` name  detail  count``: the name keeps its column down to NAME_WIDTH_MIN, then
-        the detail is cut; the count stays right-aligned."""
+        """`` name  detail  count``: names take what they need as long as the detail keeps
+        DETAIL_WIDTH_MIN; in a narrower list the detail is cut first, names only below
+        NAME_WIDTH_MIN; the count stays right-aligned."""
         subject = self.subjects[index]
         name_marks, detail_marks = field_marks((subject.name, subject.detail), self.query) if self.query else ((), ())
         match, muted = self.matched(style), self.muted(style)
         fixed = 1 + 2 + 1 + self.count_width + 1
         width = self.scrollable_content_region.width
-        name_width = max(min(self.name_width, NAME_WIDTH_MIN), min(self.name_width, width - fixed - self.detail_width))
+        name_width = max(min(self.name_width, NAME_WIDTH_MIN), min(self.name_width, width - fixed - min(self.detail_width, DETAIL_WIDTH_MIN)))
         detail_width = max(0, width - fixed - name_width)
         count = str(subject.count) if subject.key else ""
         return [
