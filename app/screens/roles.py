@@ -53,6 +53,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         Binding("x", "shell", "Shell", tooltip="Open $SHELL with the role's credentials; exit it to come back"),
         Binding("w", "write_profile", "Profile", tooltip="Write a profile for the role into ~/.aws/config"),
         Binding("f", "favourite", "Favourite", tooltip="Mark or unmark the role as a favourite"),
+        Binding("a", "explore", "Assignments", show=False, tooltip="Explore the instance's assignments as the role (who can reach what; needs admin rights)"),
         Binding("v", "toggle_view", "View", tooltip="Switch between account -> roles and role -> accounts"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Ask Identity Center for the roles again"),
         Binding("l", "sign_in", "Sign in", show=False, tooltip="Sign in again (a new session)"),
