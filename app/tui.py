@@ -1,4 +1,5 @@
-"""The full-screen app: ``ssodeck`` with no arguments (and ``ssodeck --demo``).
+"""The full-screen app: ``ssodeck`` with no arguments (and ``ssodeck --demo``), or the
+assignment explorer alone (``ssodeck admin``).
 
 A thin App over the same services as the CLI. It finds the Identity Center instance the way
 every command does, asks which one when several are configured, and shows the roles view.
@@ -14,6 +15,7 @@ import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import App
 from textual.binding import Binding
@@ -24,6 +26,11 @@ from app.services import browser, clipboard
 from app.services.awsconfig import load_config
 from app.services.errors import ServiceError, SsodeckError
 from app.services.instances import resolve, specifier_from
+
+if TYPE_CHECKING:
+    from app.services.admin.context import AdminContext
+
+Start = Literal["roles", "explorer"]
 
 
 def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -> int:
@@ -55,17 +62,28 @@ class SsodeckApp(App[None]):
         Binding("question_mark,f1", "help", "Help", tooltip="Keys and what they do"),
     ]
 
-    def __init__(self, *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None) -> None:
+    def __init__(
+        self, *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
+        start: Start = "roles", admin: AdminContext | None = None,
+    ) -> None:  # fmt: skip
+        """``start="explorer"`` shows only the assignment explorer, reading with ``admin``."""
         super().__init__()
         self.seams = seams or Seams()
         self.chosen = instance
         self.startup_notices = notices or []
+        self.start = start
+        self.admin = admin
 
     def on_mount(self) -> None:
         from app.screens.instance_picker import InstancePickerScreen, NoInstanceScreen
 
         for notice in self.startup_notices:
             self.notify(notice, severity="information", timeout=8)
+        if self.start == "explorer" and self.admin is not None:
+            from app.screens.explorer import ExplorerScreen, credentials_access
+
+            self.push_screen(ExplorerScreen(credentials_access(self.admin), closable=False))
+            return
         if self.chosen is not None:
             self.open_instance(self.chosen)
             return
@@ -134,12 +152,16 @@ def discover_instances(*, everything: bool = False) -> list[Instance]:
     return list(resolve(load_config(), specifier_from(None, None), include_all=everything).instances)
 
 
-def make_app(*, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None) -> SsodeckApp:
-    return SsodeckApp(instance=instance, seams=seams, notices=notices)
+def make_app(
+    *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
+    start: Start = "roles", admin: AdminContext | None = None,
+) -> SsodeckApp:  # fmt: skip
+    return SsodeckApp(instance=instance, seams=seams, notices=notices, start=start, admin=admin)
 
 
-def run(*, demo: bool = False) -> None:
-    """Start the app (``ssodeck``), or the demo with its own emulator and home (``--demo``)."""
+def run(*, demo: bool = False, start: Start = "roles", admin: AdminContext | None = None) -> None:
+    """Start the app (``ssodeck``), or the demo with its own emulator and home (``--demo``);
+    ``start="explorer"`` opens the assignment explorer alone, reading with ``admin``."""
     notices: list[str] = []
     session = None
     if demo:
@@ -148,7 +170,7 @@ def run(*, demo: bool = False) -> None:
         session = demo_mode.enter()
         notices.append("Demo mode: a local Identity Center with a generated organisation; your ~/.aws is not touched.")
     try:
-        make_app(notices=notices).run()
+        make_app(notices=notices, start=start, admin=admin).run()
     finally:
         if session is not None:
             session.close()

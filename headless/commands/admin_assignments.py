@@ -7,9 +7,10 @@ import dataclasses
 import click
 
 from app.services.admin.assignments import list_assignments
+from app.services.admin.context import AdminSource
 from app.services.admin.filters import AssignmentQuery
 from app.services.admin.tables import ARN_STYLES, assignment_table
-from headless.admin_options import AdminAccess, ProgressLine, admin_options, assignment_filters, show_instance
+from headless.admin_options import ProgressLine, admin_options, assignment_filters, show_instance
 from headless.output import FORMATS, render
 
 
@@ -22,7 +23,7 @@ from headless.output import FORMATS, render
 @click.option("--arn-style", type=click.Choice(ARN_STYLES), default="arn", show_default=True, envvar="AWS_SSO_UTIL_ASSIGNMENTS_ARN_STYLE",
               help="Full ARNs, or instance and permission set IDs.")
 @click.option("--output", "-o", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Output format (csv is RFC 4180 quoted).")
-def assignments(access: AdminAccess, query: AssignmentQuery, expand_groups, sep, header, arn_style, fmt) -> None:
+def assignments(source: AdminSource, show_id: bool, query: AssignmentQuery, expand_groups, sep, header, arn_style, fmt) -> None:
     """List who is assigned which permission set in which account.
 
     Filters of one kind are alternatives; filters of different kinds must all match.
@@ -33,8 +34,8 @@ def assignments(access: AdminAccess, query: AssignmentQuery, expand_groups, sep,
         raise click.UsageError("--separator must be one character for CSV (--output table --sep STR joins with any string)")
     query = dataclasses.replace(query, expand_groups=expand_groups)
     query.check()
-    ctx = access.context()
-    if access.show_id:
+    ctx = source.open()
+    if show_id:
         show_instance(ctx)
     with ProgressLine("Listing assignments") as progress:
         rows = list_assignments(ctx, query, on_progress=progress)

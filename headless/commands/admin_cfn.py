@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
+from app.services.admin.context import AdminSource
 from app.services.cfn.files import Request, plan, write
 from app.services.cfn.identifiers import BadIdentifier
 from app.services.cfn.live import LiveResolver
 from app.services.cfn.model import Settings
 from app.services.cfn.schema import check_duration
-from headless.admin_options import AdminAccess, admin_options, show_instance
-from headless.common import note
+from headless.admin_options import admin_options, show_instance
+from headless.messages import note
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -39,7 +40,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--max-concurrent-assignments", type=click.IntRange(min=1), metavar="N", help="Assignments created at once within a stack, via DependsOn chains [default: 20].")
 @click.option("--assignments-csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write every assignment to FILE as CSV.")
 @click.option("--assignments-csv-only", "csv_only", is_flag=True, help="Write only the CSV (needs --assignments-csv).")
-def cfn(inputs, access: AdminAccess, macro, suffix, output_dir, base_template, lookup_names, num_child_stacks, max_assignments_allocation,
+def cfn(inputs, source: AdminSource, show_id: bool, macro, suffix, output_dir, base_template, lookup_names, num_child_stacks, max_assignments_allocation,
         default_session_duration, max_resources_per_template, max_concurrent_assignments, csv_path, csv_only) -> None:
     """Generate AWS::SSO::Assignment templates from config files (or, with --macro, templates).
 
@@ -56,11 +57,11 @@ def cfn(inputs, access: AdminAccess, macro, suffix, output_dir, base_template, l
     if macro and base_template is not None:
         raise click.UsageError("--base-template-file cannot be used with --macro (the templates are their own base)")
     settings = Settings(num_child_stacks, max_assignments_allocation, default_session_duration, max_resources_per_template, max_concurrent_assignments)
-    request = Request(tuple(inputs), macro=macro, base_template=base_template, instance=access.instance_arn, settings=settings, suffix=suffix,
+    request = Request(tuple(inputs), macro=macro, base_template=base_template, instance=source.instance_arn, settings=settings, suffix=suffix,
                       output_dir=output_dir, csv_path=csv_path, csv_only=csv_only, lookup_names=lookup_names)
-    resolver = LiveResolver(access.context)
+    resolver = LiveResolver(source.open)
     result = plan(request, resolver)
-    if access.show_id and resolver.opened is not None:
+    if show_id and resolver.opened is not None:
         show_instance(resolver.opened)
     write(result)
     for path in result.files:

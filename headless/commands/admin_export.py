@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from app.services.admin.context import AdminSource
 from app.services.admin.export import FORMATS, check_output, export_assignments, write_output
 from app.services.admin.filters import AssignmentQuery
-from headless.admin_options import AdminAccess, ProgressLine, admin_options, assignment_filters, show_instance
-from headless.common import note
+from headless.admin_options import ProgressLine, admin_options, assignment_filters, show_instance
+from headless.messages import note
 
 
 @click.command("export")
@@ -19,7 +20,7 @@ from headless.common import note
               help="cfn-config: a config file for `ssodeck admin cfn`; terraform: aws_ssoadmin_account_assignment resources with import blocks.")
 @click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write FILE (atomically) instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-def export(access: AdminAccess, query: AssignmentQuery, fmt, output, force) -> None:
+def export(source: AdminSource, show_id: bool, query: AssignmentQuery, fmt, output, force) -> None:
     """Write live assignments as code, to move an existing setup to infrastructure as code.
 
     Takes the filters of `admin assignments`. Names of principals, permission sets and
@@ -28,8 +29,8 @@ def export(access: AdminAccess, query: AssignmentQuery, fmt, output, force) -> N
     query.check()
     if output is not None:
         check_output(output, replace=force)
-    ctx = access.context()
-    if access.show_id:
+    ctx = source.open()
+    if show_id:
         show_instance(ctx)
     with ProgressLine("Listing assignments") as progress:
         exported = export_assignments(ctx, query, fmt, on_progress=progress)
