@@ -16,11 +16,7 @@ _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _escape_any(match.group())
 
 
 def printable(text: str) -> str:
@@ -30,3 +26,17 @@ def printable(text: str) -> str:
 
 def has_unsafe(text: str) -> bool:
     return not text.isprintable() and UNSAFE.search(text) is not None
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that is not printable shown as an escape, line breaks and
+    all: safe to end a code comment with (YAML and HCL comments run to the end of the line,
+    and YAML refuses some characters even there)."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else _escape_any(char) for char in text)
+
+
+def _escape_any(char: str) -> str:
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")

@@ -1,8 +1,14 @@
 """What every ``ssodeck admin`` command shares: the credential and instance options (named as
-aws-sso-util names them), the context they build, and progress on stderr."""
+aws-sso-util names them), the assignment filters, and progress on stderr.
+
+The options reach a command as one value each (``source``, an ``AdminSource``, and
+``query``, an ``AssignmentQuery``) rather than a dozen parameters, so a command names only
+what it does with them.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -10,11 +16,12 @@ from collections.abc import Callable
 import click
 
 from app.services.admin.context import AdminContext, AdminSource
+from app.services.admin.filters import AssignmentQuery
 from headless.messages import note
 
-
 CREDENTIAL_OPTIONS = (
-    click.option("--instance-arn", "--ins", "instance_arn", metavar="ARN", help="The Identity Center instance (ARN or ssoins-... ID); found with ListInstances if not given."),
+    click.option("--instance-arn", "--sso-instance", "--ins", "instance_arn", metavar="ARN",
+                 help="The Identity Center instance (ARN or ssoins-... ID); found with ListInstances if needed and not given."),
     click.option("--identity-store-id", "--id-store", "identity_store_id", metavar="ID", help="The identity store (d-...); the instance's if not given."),
     click.option("--profile", metavar="PROFILE", help="AWS profile whose credentials to use (default: AWS_PROFILE, AWS_* variables, the default profile)."),
     click.option("--region", metavar="REGION", help="The instance's region (default: the profile's, AWS_DEFAULT_REGION, then AWS_DEFAULT_SSO_REGION)."),
@@ -23,6 +30,18 @@ CREDENTIAL_OPTIONS = (
 REPORT_OPTIONS = (
     click.option("--show-id/--hide-id", default=False, help="Say on stderr which instance and identity store are used."),
     click.option("-v", "--verbose", count=True, hidden=True),
+)
+FILTER_OPTIONS = (
+    click.option("--user", "-u", "users", multiple=True, metavar="USER", help="A user ID, or a regex on user names. Repeatable."),
+    click.option("--group", "-g", "groups", multiple=True, metavar="GROUP", help="A group ID, or a regex on group display names. Repeatable."),
+    click.option("--permission-set", "-p", "permission_sets", multiple=True, metavar="PERM_SET",
+                 help="A permission set ARN, ssoins-.../ps-..., ps-..., or a regex on names. Repeatable."),
+    click.option("--account-id", "account_ids", multiple=True, metavar="ID", help="An account ID, or an ID prefix or suffix. Repeatable."),
+    click.option("--account-name", "account_names", multiple=True, metavar="REGEX", help="A regex on account names. Repeatable."),
+    click.option("--account", "-a", "accounts", multiple=True, hidden=True),
+    click.option("--ou", "ous", multiple=True, metavar="ID", help="Accounts in this OU or root (ou-... or r-...). Repeatable."),
+    click.option("--ou-recursive/--ou-not-recursive", default=False, help="With --ou, also the accounts in OUs below it."),
+    click.option("--lookup-names/--no-lookup-names", default=True, show_default=True, help="Fetch principal, permission set and account names."),
 )
 
 
@@ -33,16 +52,36 @@ def _decorated(fn: Callable, decorators: tuple[Callable, ...]) -> Callable:
 
 
 def credential_options(fn: Callable) -> Callable:
-    """Whose credentials, which region and instance: what the explorer (``ssodeck admin``) takes."""
-    return _decorated(fn, CREDENTIAL_OPTIONS)
+    """Whose credentials, which region and instance, passed as ``source``: what the explorer
+    (``ssodeck admin``) takes."""
+
+    @functools.wraps(fn)
+    def command(*args, instance_arn, identity_store_id, profile, region, max_rps, **kwargs):
+        return fn(*args, source=AdminSource(profile, region, max_rps, instance_arn, identity_store_id), **kwargs)
+
+    return _decorated(command, CREDENTIAL_OPTIONS)
 
 
 def admin_options(fn: Callable) -> Callable:
-    return _decorated(fn, CREDENTIAL_OPTIONS + REPORT_OPTIONS)
+    """The credential options (``source``) and ``--show-id`` (``show_id``) of every admin command."""
+
+    @functools.wraps(fn)
+    def command(*args, verbose, **kwargs):
+        return fn(*args, **kwargs)
+
+    return credential_options(_decorated(command, REPORT_OPTIONS))
 
 
-def admin_context(instance_arn: str | None, identity_store_id: str | None, profile: str | None, region: str | None, max_rps: float | None) -> AdminContext:
-    return AdminSource(profile, region, max_rps, instance_arn, identity_store_id).open()
+def assignment_filters(fn: Callable) -> Callable:
+    """``admin assignments``' filters (aws-sso-util's), passed as ``query``."""
+
+    @functools.wraps(fn)
+    def command(*args, users, groups, permission_sets, account_ids, account_names, accounts, ous, ou_recursive, lookup_names, **kwargs):
+        query = AssignmentQuery(users=users, groups=groups, permission_sets=permission_sets, accounts=account_ids + account_names + accounts,
+                                ous=ous, ou_recursive=ou_recursive, lookup_names=lookup_names)
+        return fn(*args, query=query, **kwargs)
+
+    return _decorated(command, FILTER_OPTIONS)
 
 
 def show_instance(ctx: AdminContext) -> None:
@@ -72,3 +111,9 @@ class ProgressLine:
     def clear(self) -> None:
         if self._width:
             click.echo("\r" + " " * self._width + "\r", err=True, nl=False)
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.clear()

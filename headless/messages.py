@@ -12,7 +12,7 @@ import shlex
 import click
 
 from app.printable import printable
-from app.services.errors import LoginRequired, SsodeckError
+from app.services.errors import LoginRequired, OutputExists, SsodeckError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,4 +62,6 @@ def describe_error(error: SsodeckError) -> str:
     text = str(error)
     if isinstance(error, LoginRequired) and error.instance is not None:
         text += f"; run `{login_command(error.instance, error.profile)}`"
+    if isinstance(error, OutputExists):
+        text += " (--force replaces it)"
     return text

@@ -14,6 +14,7 @@ and ListAccountAssignments answers the extra pairs with nothing).
 
 from __future__ import annotations
 
+import subprocess
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ import pytest
 
 from app.emulator import Emulator, Org
 from app.emulator.server import ADMIN_CREDENTIALS
+from headless.cli import main
 
 REGION = "us-east-1"
 ADMIN_ENV_KEYS = ("AWS_ENDPOINT_URL_SSO_ADMIN", "AWS_ENDPOINT_URL_IDENTITYSTORE", "AWS_ENDPOINT_URL_ORGANIZATIONS")
@@ -77,6 +79,16 @@ class Backend:
     def principal(self, name: str) -> tuple[str, str]:
         return ("USER", self.users[name]) if name in self.users else ("GROUP", self.groups[name])
 
+    def move_account(self, name: str, ou_path: str) -> None:
+        """Move an account into one of the seed's OUs (the management account deep in the tree, say)."""
+        account_id = self.accounts[name]
+        if self.emulator is not None:
+            self.emulator.org.move_account(account_id, ou_path)
+            return
+        orgs = moto_client(self.url, "organizations")
+        source = orgs.list_parents(ChildId=account_id)["Parents"][0]["Id"]
+        orgs.move_account(AccountId=account_id, SourceParentId=source, DestinationParentId=self.ous[ou_path])
+
     def expected(self, *, expand: bool = False) -> set[tuple[str, str, str, str, str]]:
         """(account ID, permission set name, principal type, principal name, via group) of
         every assignment, plus (with ``expand``) one row per member of an assigned group."""
@@ -120,11 +132,12 @@ def emulator_backend() -> Iterator[Backend]:
         )
 
 
-def seed_moto(backend: Backend) -> Backend:
-    def client(service: str) -> Any:
-        return boto3.client(service, endpoint_url=backend.url, region_name=REGION, aws_access_key_id="moto", aws_secret_access_key="moto")
+def moto_client(url: str, service: str) -> Any:
+    return boto3.client(service, endpoint_url=url, region_name=REGION, aws_access_key_id="moto", aws_secret_access_key="moto")
 
-    orgs, sso, ids = client("organizations"), client("sso-admin"), client("identitystore")
+
+def seed_moto(backend: Backend) -> Backend:
+    orgs, sso, ids = (moto_client(backend.url, service) for service in ("organizations", "sso-admin", "identitystore"))
     management = orgs.create_organization(FeatureSet="ALL")["Organization"]["MasterAccountId"]
     root = orgs.list_roots()["Roots"][0]["Id"]
     backend.ous["Root"] = root
@@ -209,3 +222,51 @@ def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
         assert found.emulator is not None
         found.emulator.configure(approval="auto", device_interval=0)
         yield _point(found, monkeypatch, found.emulator.env())
+
+
+class Cli:
+    """``ssodeck admin ARGS`` through the console script's entry point, in this process (stdout
+    and stderr captured): what a child process would run, minus the interpreter start."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.capsys, self.monkeypatch = capsys, monkeypatch
+
+    def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """``env`` values replace the environment's; None removes a variable."""
+        self.capsys.readouterr()
+        with self.monkeypatch.context() as patch:
+            for key, value in (env or {}).items():
+                if value is None:
+                    patch.delenv(key, raising=False)
+                else:
+                    patch.setenv(key, value)
+            try:
+                main(["admin", *args])
+                code = 0
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else 1
+        captured = self.capsys.readouterr()
+        return subprocess.CompletedProcess(["ssodeck", "admin", *args], code, captured.out, captured.err)
+
+    def ok(self, *args: str, env: dict | None = None) -> str:
+        done = self.run(*args, env=env)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""  # no progress lines when stderr is not a terminal
+        return done.stdout
+
+    def fails(self, *args: str, code: int, env: dict | None = None) -> str:
+        done = self.run(*args, env=env)
+        assert done.returncode == code, (done.stdout, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+        return done.stderr
+
+    def usage(self, *args: str) -> str:
+        """A mistyped command line: click's short usage message, exit 2."""
+        done = self.run(*args)
+        assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
+        return done.stderr.splitlines()[-1]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(capsys, monkeypatch)

@@ -77,6 +77,12 @@ def templates_in(directory: Path) -> list[Path]:
     return sorted(p for p in Path(directory).rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
 
 
+def assignments_in(directory: Path) -> list[dict]:
+    """Every AWS::SSO::Assignment resource of every template under ``directory``, parents and children."""
+    return [resource for path in templates_in(directory) for resource in read_template(path)["Resources"].values()
+            if resource["Type"] == "AWS::SSO::Assignment"]
+
+
 def cfn(*args: str, cwd: Path | None = None, limit: int = 500):
     """Run the command; every template it reports writing must lint clean and respect the limit."""
     done = run_admin_cfn(*args, cwd=cwd)

@@ -205,20 +205,22 @@ def test_command_line_settings_win_over_the_file(tmp_path, key):
     assert len(assignments(template)) == 30
 
 
-_triples = st.lists(st.tuples(st.sampled_from(["GROUP", "USER"]), st.integers(0, 4).map(principal),
-                              st.integers(0, 3).map(lambda n: f"arn:aws:sso:::permissionSet/{INSTANCE_ID}/ps-{n:016x}"),
-                              st.integers(0, 5).map(account)), min_size=1, max_size=40)
+_PRINCIPALS = st.integers(0, 4).map(principal)
+_PERMISSION_SETS = st.integers(0, 3).map(lambda n: f"arn:aws:sso:::permissionSet/{INSTANCE_ID}/ps-{n:016x}")
+_ACCOUNTS = st.integers(0, 5).map(account)
+_triples = st.lists(st.tuples(st.sampled_from(["GROUP", "USER"]), _PRINCIPALS, _PERMISSION_SETS, _ACCOUNTS), min_size=1, max_size=40)
+_names = st.dictionaries(st.one_of(_PRINCIPALS, _PERMISSION_SETS, _ACCOUNTS), st.text(max_size=12))  # any text: control characters too
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(_triples)
-def test_a_rendered_config_reads_back_as_exactly_its_assignments(tmp_path, given_triples):
+@given(_triples, _names)
+def test_a_rendered_config_reads_back_as_exactly_its_assignments(tmp_path, given_triples, names):
     source = tmp_path / "export.yaml"
-    source.write_text(render_config(INSTANCE, given_triples))
+    source.write_text(render_config(INSTANCE, given_triples, names))
     result = plan(Request((source,), output_dir=tmp_path / "out", settings=Settings(num_child_stacks=0)))
     write(result)
     check_templates([tmp_path / "out" / "export.yaml"])
     parent = result.files[tmp_path / "out" / "export.yaml"]
     found = {(p["PrincipalType"], p["PrincipalId"], p["PermissionSetArn"], p["TargetId"]) for p in assignments(yaml.safe_load(parent))}
     assert found == set(given_triples)
-    assert render_config(INSTANCE, reversed(given_triples)) == source.read_text()
+    assert render_config(INSTANCE, reversed(given_triples), names) == source.read_text()

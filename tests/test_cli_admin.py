@@ -2,9 +2,8 @@
 emulator and moto in server mode: aws-sso-util's output formats (with its bugs fixed),
 CSV quoting, JSON, and bad input as one line with the right exit code.
 
-Most runs go through the console script's own entry point in this process (``main``, with
-stdout and stderr captured), which is what a subprocess would run minus the interpreter
-start; a few run ``ssodeck`` in a child process end to end.
+Most runs go through the console script's own entry point in this process (``Cli``); a few
+run ``ssodeck`` in a child process end to end.
 """
 
 from __future__ import annotations
@@ -13,63 +12,18 @@ import csv
 import importlib.util
 import io
 import json
-import subprocess
 
 import pytest
 
-from admin_support import Backend, backend, emulated, moto_url  # noqa: F401 (fixtures)
+from admin_support import Backend, Cli, backend, cli, emulated, moto_url  # noqa: F401 (fixtures)
 from app.models import Instance
 from app.services.auth import get_token
 from app.services.credentials import get_role_credentials
 from headless.admin_options import ProgressLine
-from headless.cli import main
 from headless.commands.admin import ADMIN_COMMANDS
 from support import FAST, Browser, run_cli, write_config
 
 REFERENCE_HEADER = "instance_arn,principal_type,principal_id,principal_name,permission_set_arn,permission_set_name,target_type,target_id,target_name"
-
-
-class Cli:
-    """``ssodeck admin ARGS`` through the console script's entry point, in this process."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-        self.capsys, self.monkeypatch = capsys, monkeypatch
-
-    def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-        self.capsys.readouterr()
-        with self.monkeypatch.context() as patch:
-            for key, value in (env or {}).items():
-                patch.setenv(key, value)
-            try:
-                main(["admin", *args])
-                code = 0
-            except SystemExit as done:
-                code = done.code if isinstance(done.code, int) else 1
-        captured = self.capsys.readouterr()
-        return subprocess.CompletedProcess(["ssodeck", "admin", *args], code, captured.out, captured.err)
-
-    def ok(self, *args: str, env: dict | None = None) -> str:
-        done = self.run(*args, env=env)
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""  # no progress lines when stderr is not a terminal
-        return done.stdout
-
-    def fails(self, *args: str, code: int, env: dict | None = None) -> str:
-        done = self.run(*args, env=env)
-        assert done.returncode == code, (done.stdout, done.stderr)
-        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
-        return done.stderr
-
-    def usage(self, *args: str) -> str:
-        """A mistyped command line: click's short usage message, exit 2."""
-        done = self.run(*args)
-        assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
-        return done.stderr.splitlines()[-1]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return Cli(capsys, monkeypatch)
 
 
 def test_group_lists_only_installed_subcommands(aws_home) -> None:

@@ -68,12 +68,17 @@ class Org:
                 raise ValueError(f"account id must be 12 digits, not {account_id!r}")
             if account_id in self.accounts:
                 raise ValueError(f"account {account_id} already exists")
-            if ou_path.split("/")[0] != "Root" or "" in ou_path.split("/"):
-                raise ValueError(f"ou_path must be Root or Root/OU/..., not {ou_path!r}")
+            _check_ou_path(ou_path)
             account = OrgAccount(account_id, name, email or f"aws+{account_id}@example.com", status)
             self.accounts[account_id] = account
             self.ou_paths[account_id] = ou_path
             return account
+
+    def move_account(self, account: OrgAccount | str, ou_path: str) -> None:
+        """Put an account under another OU (creating the OU path), as MoveAccount would."""
+        _check_ou_path(ou_path)
+        with self._lock:
+            self.ou_paths[self.account(account).account_id] = ou_path
 
     def add_user(
         self, user_name: str, display_name: str | None = None, email: str | None = None, user_id: str | None = None
@@ -286,3 +291,8 @@ class Org:
             if candidate not in self.accounts:
                 return candidate
             salt += 1
+
+
+def _check_ou_path(ou_path: str) -> None:
+    if ou_path.split("/")[0] != "Root" or "" in ou_path.split("/"):
+        raise ValueError(f"ou_path must be Root or Root/OU/..., not {ou_path!r}")

@@ -105,3 +105,7 @@ class LookupUnavailable(SsodeckError):
     """The command would need live AWS lookups (Organizations, identity store) it cannot make."""
 
     exit_code = 1
+
+
+class OutputExists(WriteFailed):
+    """The output file is there already and replacing it was not asked for; it was left as it was."""

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import click
 
+from app.services.admin.context import AdminSource
 from app.services.cfn.files import Request, plan, write
 from app.services.cfn.identifiers import BadIdentifier
+from app.services.cfn.live import LiveResolver
 from app.services.cfn.model import Settings
 from app.services.cfn.schema import check_duration
+from headless.admin_options import admin_options, show_instance
 from headless.messages import note
 
 
@@ -22,8 +25,8 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...", type=click.Path(dir_okay=False, path_type=Path))
+@admin_options
 @click.option("--macro", is_flag=True, help="Inputs are templates with SSOUtil::SSO::AssignmentGroup resources (the macro format).")
-@click.option("--sso-instance", "--ins", "instance", metavar="ARN|ID", help="The Identity Center instance (an ARN, or ssoins-... ); an input's own Instance must agree.")
 @click.option("--template-file-suffix", "suffix", default=".yaml", show_default=True, metavar="SUFFIX",
               help="Appended to each input's name; .yaml is added unless it ends in .yaml, .yml or .json (JSON output).")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Where templates go [default: templates/ beside each input].")
@@ -37,24 +40,29 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--max-concurrent-assignments", type=click.IntRange(min=1), metavar="N", help="Assignments created at once within a stack, via DependsOn chains [default: 20].")
 @click.option("--assignments-csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write every assignment to FILE as CSV.")
 @click.option("--assignments-csv-only", "csv_only", is_flag=True, help="Write only the CSV (needs --assignments-csv).")
-@click.option("-v", "--verbose", count=True, hidden=True)
-def cfn(inputs, macro, instance, suffix, output_dir, base_template, lookup_names, num_child_stacks, max_assignments_allocation,
-        default_session_duration, max_resources_per_template, max_concurrent_assignments, csv_path, csv_only, verbose) -> None:
+def cfn(inputs, source: AdminSource, show_id: bool, macro, suffix, output_dir, base_template, lookup_names, num_child_stacks, max_assignments_allocation,
+        default_session_duration, max_resources_per_template, max_concurrent_assignments, csv_path, csv_only) -> None:
     """Generate AWS::SSO::Assignment templates from config files (or, with --macro, templates).
 
     Every principal x permission set x account becomes one assignment; OUs expand to their
     active accounts. Templates over the resource limit are split into child stacks, whose
     number you fix (--num-child-stacks); each assignment's stack is fixed by what it is,
     so later runs never move it. The paths written are printed on stdout.
+
+    Only OU targets, --lookup-names and inputs without an instance need AWS access (the
+    admin credentials, as for the other admin commands); everything else works offline.
     """
     if csv_only and csv_path is None:
         raise click.UsageError("--assignments-csv-only needs --assignments-csv FILE")
     if macro and base_template is not None:
         raise click.UsageError("--base-template-file cannot be used with --macro (the templates are their own base)")
     settings = Settings(num_child_stacks, max_assignments_allocation, default_session_duration, max_resources_per_template, max_concurrent_assignments)
-    request = Request(tuple(inputs), macro=macro, base_template=base_template, instance=instance, settings=settings, suffix=suffix,
+    request = Request(tuple(inputs), macro=macro, base_template=base_template, instance=source.instance_arn, settings=settings, suffix=suffix,
                       output_dir=output_dir, csv_path=csv_path, csv_only=csv_only, lookup_names=lookup_names)
-    result = plan(request)
+    resolver = LiveResolver(source.open)
+    result = plan(request, resolver)
+    if show_id and resolver.opened is not None:
+        show_instance(resolver.opened)
     write(result)
     for path in result.files:
         click.echo(str(path))

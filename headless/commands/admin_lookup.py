@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from app.services.admin.context import AdminSource
 from app.services.admin.errors import NotFound
 from app.services.admin.lookup import ALL, KINDS, lookup as run_lookup
 from app.services.admin.permission_sets import short_id
-from headless.admin_options import admin_context, admin_options, show_instance
+from headless.admin_options import admin_options, show_instance
 from headless.output import FORMATS, render
 
 LABELS = {"user": "User", "group": "Group", "permission-set": "Permission set", "account": "Account"}
@@ -22,8 +23,7 @@ LABELS = {"user": "User", "group": "Group", "permission-set": "Permission set", 
 @click.option("--header/--no-header", default=True, show_default=True, help="Print the column header.")
 @click.option("--permission-set-style", type=click.Choice(["arn", "id"]), default="arn", show_default=True, help="Show permission sets by full ARN or by ps-... ID.")
 @click.option("--output", "-o", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
-def lookup(kind, values, instance_arn, identity_store_id, profile, region, max_rps, show_id, verbose, error_if_not_found, sep, header,
-           permission_set_style, fmt) -> None:
+def lookup(kind, values, source: AdminSource, show_id: bool, error_if_not_found, sep, header, permission_set_style, fmt) -> None:
     """Look up IDs by name, or names by ID.
 
     TYPE is instance, identity-store, user(s), group(s), permission-set(s) or account(s).
@@ -32,7 +32,7 @@ def lookup(kind, values, instance_arn, identity_store_id, profile, region, max_r
     :all lists every one.
     """
     kind = KINDS[kind]
-    ctx = admin_context(instance_arn, identity_store_id, profile, region, max_rps)
+    ctx = source.open()
     if kind in ("instance", "identity-store"):
         instance = ctx.instance
         if fmt == "json":

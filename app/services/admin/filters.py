@@ -34,6 +34,10 @@ class AssignmentQuery:
     lookup_names: bool = True
 
     @property
+    def filtered(self) -> bool:
+        return any((self.users, self.groups, self.permission_sets, self.accounts, self.ous))
+
+    @property
     def explicit_accounts(self) -> bool:
         return bool(self.accounts) and all(re.fullmatch(r"\d{12}", value) for value in self.accounts)
 

@@ -8,12 +8,16 @@ depends on input order, on other assignments, or on how an ID was written.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from app.services.cfn.identifiers import PERMISSION_SET_PATH
 from app.services.cfn.intrinsics import Term
 from app.services.cfn.model import AssignmentGroup, InlinePermissionSet
 from app.services.cfn.resolver import OuAccounts, Resolver, require_names
+
+NAME_WORKERS = 8
 
 
 @dataclass(slots=True)
@@ -66,29 +70,38 @@ def expand(groups: list[AssignmentGroup], permission_set_terms: dict[int, Term],
 
 
 def add_names(assignments: list[Assignment], resolver: Resolver | None, inline_names: dict[str, str]) -> None:
-    """``--lookup-names``: each distinct principal, permission set and account is asked once."""
+    """``--lookup-names``: each distinct principal, permission set and account is asked once,
+    a few at a time (the resolver's rate limiter sets the pace)."""
     resolver = require_names(resolver)
-    cache: dict[tuple[str, str], str | None] = {}
+    questions: dict[tuple[str, str], Callable[[], str | None]] = {}
 
-    def lookup(kind: str, term: Term) -> str | None:
-        if (kind, term.key) not in cache:
-            if kind == "permission_set" and term.key in inline_names:
-                cache[kind, term.key] = inline_names[term.key]
-            elif kind == "permission_set":
-                match = PERMISSION_SET_PATH.match(term.key)
-                cache[kind, term.key] = resolver.permission_set_name(match.group(1), match.group(2)) if match else None
-            elif not term.is_literal:
-                cache[kind, term.key] = None
-            elif kind == "account":
-                cache[kind, term.key] = resolver.account_name(term.value)
-            else:
-                cache[kind, term.key] = resolver.principal_name(kind, term.value)
-        return cache[kind, term.key]
+    def ask(kind: str, term: Term) -> tuple[str, str]:
+        key = (kind, term.key)
+        if key not in questions:
+            questions[key] = _question(resolver, kind, term, inline_names)
+        return key
 
-    for assignment in assignments:
-        found = {
-            "PrincipalName": lookup(assignment.principal_type, assignment.principal_id),
-            "PermissionSetName": lookup("permission_set", assignment.permission_set),
-            "TargetName": lookup("account", assignment.account),
-        }
+    asked = [(ask(a.principal_type, a.principal_id), ask("permission_set", a.permission_set), ask("account", a.account)) for a in assignments]
+    with ThreadPoolExecutor(max_workers=NAME_WORKERS, thread_name_prefix="ssodeck-names") as pool:
+        answers = dict(zip(questions, pool.map(lambda question: question(), questions.values())))
+    for assignment, (principal, permission_set, account) in zip(assignments, asked):
+        found = {"PrincipalName": answers[principal], "PermissionSetName": answers[permission_set], "TargetName": answers[account]}
         assignment.names = {key: value for key, value in found.items() if value}
+
+
+def _question(resolver: Resolver, kind: str, term: Term, inline_names: dict[str, str]) -> Callable[[], str | None]:
+    """How to learn one name; a reference has none until deployed."""
+    if kind == "permission_set":
+        if term.key in inline_names:
+            return lambda: inline_names[term.key]
+        match = PERMISSION_SET_PATH.match(term.key)
+        return (lambda: resolver.permission_set_name(match.group(1), match.group(2))) if match else _unknown
+    if not term.is_literal:
+        return _unknown
+    if kind == "account":
+        return lambda: resolver.account_name(term.value)
+    return lambda: resolver.principal_name(kind, term.value)
+
+
+def _unknown() -> None:
+    return None

@@ -1,9 +1,9 @@
 """The one seam between generation and live AWS: what it must look up, and the answer without access.
 
 Generation never calls boto3 itself. OU targets, ``--lookup-names`` and a missing instance go
-through a ``Resolver``; the live one wraps the admin services (Organizations, sso-admin,
-identitystore), tests use an in-memory one, and without one those inputs fail with one line
-that says what access they need.
+through a ``Resolver``; the live one (``live.LiveResolver``) wraps the admin services
+(Organizations, sso-admin, identitystore), tests also use an in-memory one, and without one
+(the deployed macro) those inputs fail with one line that says what access they need.
 """
 
 from __future__ import annotations

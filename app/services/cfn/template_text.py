@@ -33,6 +33,11 @@ def render(data: dict, fmt: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def yaml_scalar(value: str | int | bool | None) -> str:
+    """One value as YAML text, quoted exactly when a reader could take it for something else."""
+    return _scalar(value, {})
+
+
 def format_for(suffix: str) -> str:
     return "json" if suffix.lower().endswith(".json") else "yaml"
 
