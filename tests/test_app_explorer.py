@@ -225,7 +225,8 @@ async def test_export_writes_the_view_as_filtered(emu, tmp_path, monkeypatch):
         await app.workers.wait_for_complete()
         await pilot.pause()
         written = tmp_path / "ssodeck-assignments-by-account.csv"
-        assert any(note == f"Wrote {len(org.assignments)} rows to {written}" for note in outside.notes), outside.notes
+        accounts = len({a.account_id for a in org.assignments})
+        assert any(note == f"Wrote the assignments of {accounts} accounts to {written}" for note in outside.notes), outside.notes
         rows = list(csv.reader(io.StringIO(written.read_text())))
         assert tuple(rows[0]) == ASSIGNMENT_COLUMNS and len(rows) == 1 + len(org.assignments)
         assert stat.S_IMODE(written.stat().st_mode) == 0o600
@@ -249,6 +250,32 @@ async def test_export_writes_the_view_as_filtered(emu, tmp_path, monkeypatch):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_export_as_code_shows_the_file_then_writes_it(emu, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    org = emu.org
+    async with exploring(emu) as (pilot, app):
+        await pilot.press("e")
+        app.screen.query_one("#export-format").value = "tf"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = str(app.screen.query_one("#export-text").render())
+        assert 'resource "aws_ssoadmin_account_assignment"' in shown and "import {" in shown
+        assert not (tmp_path / "ssodeck-assignments-by-account.tf").exists()  # shown, not yet written
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        terraform = (tmp_path / "ssodeck-assignments-by-account.tf").read_text()
+        assert terraform.count("import {") == len(set(org.assignments))
+        await pilot.press("e")
+        app.screen.query_one("#export-format").value = "yaml"
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    config = tmp_path / "ssodeck-assignments-by-account.yaml"
+    generated = run_cli("admin", "cfn", str(config), "--output-dir", str(tmp_path / "out"))
+    assert generated.returncode == 0, generated.stderr
+    assert f"{len(set(org.assignments))} assignments" in generated.stderr
 
 
 async def test_why_paths_export(emu, tmp_path, monkeypatch):

@@ -103,7 +103,7 @@ class ExplorerScreen(Screen[None]):
         Binding("2", "pivot('principal')", "Principals", show=False, tooltip="Each user or group: where it can go (a user's groups included)"),
         Binding("3", "pivot('permission_set')", "Permission sets", show=False, tooltip="Each permission set: which accounts and principals"),
         Binding("w", "why", "Why/who", tooltip="Why can a user reach an account, and who can reach it"),
-        Binding("e", "export", "Export", tooltip="Write the view, as filtered, to a CSV or JSON file"),
+        Binding("e", "export", "Export", tooltip="Write the view, as filtered, to CSV or JSON, or as code (admin cfn config, Terraform)"),
         Binding("slash", "focus_filter", "Filter", show=False, tooltip="Type to narrow the list (fuzzy)"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, come back from a drill-down, or leave the explorer"),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the assignments again"),
@@ -351,7 +351,8 @@ class ExplorerScreen(Screen[None]):
         self.app.push_screen(WhyScreen(self.loaded.pivots, user=user, account=account), lambda link: self.go(link) if link else None)
 
     def action_export(self) -> None:
-        from app.screens.export import ExportScreen
+        from app.screens.export import ExportFormat, ExportScreen, data_formats
+        from app.services.admin.export import render_rows
 
         if self.loaded is None:
             return
@@ -359,12 +360,22 @@ class ExplorerScreen(Screen[None]):
         shown = list(self.query_one(SubjectList).subjects)
         query = self.queries[pivot].strip()
         what = f"the assignments of {len(shown)} {PIVOT_NAMES[pivot]}{'s' if len(shown) != 1 else ''}" + (f" matching {query!r}" if query else "")
-        self.app.push_screen(ExportScreen(what, f"ssodeck-assignments-{FILE_NAMES[pivot]}", lambda: pivots.table(pivot, shown)))
+        instance_arn = pivots.index.snapshot.instance.arn
+
+        def code(fmt: str) -> Callable[[], str]:
+            return lambda: render_rows(instance_arn, [row for subject in shown for row in pivots.rows(subject)], fmt).text
+
+        formats = [
+            *data_formats(lambda: pivots.table(pivot, shown)),
+            ExportFormat("Config for admin cfn (CloudFormation)", "yaml", code("cfn-config")),
+            ExportFormat("Terraform", "tf", code("terraform")),
+        ]
+        self.app.push_screen(ExportScreen(what, f"ssodeck-assignments-{FILE_NAMES[pivot]}", formats))
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         views = [(f"Explorer: {VIEW_TITLES[pivot].lower()}", f"key {n}", f"pivot('{pivot}')") for n, pivot in enumerate(PIVOTS, 1)]
         return views + [
             ("Why can a user reach an account / who can reach it", "key w", "why"),
-            ("Export this view to CSV or JSON", "key e", "export"),
+            ("Export this view (CSV, JSON, or as code: admin cfn config, Terraform)", "key e", "export"),
             ("Read the assignments again", "key r", "reload"),
         ]

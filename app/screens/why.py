@@ -156,7 +156,7 @@ class WhyScreen(Screen[Link | None]):
             self.dismiss(None)
 
     def action_export(self) -> None:
-        from app.screens.export import ExportScreen
+        from app.screens.export import ExportScreen, data_formats
 
         found = list(self.found)
-        self.app.push_screen(ExportScreen(_plural(len(found), "access path"), "ssodeck-access-paths", lambda: path_table(found)))
+        self.app.push_screen(ExportScreen(_plural(len(found), "access path"), "ssodeck-access-paths", data_formats(lambda: path_table(found))))

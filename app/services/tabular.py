@@ -53,9 +53,14 @@ def export_path(text: str) -> Path:
     return path if path.is_absolute() else Path.cwd() / path
 
 
-def export_table(table: Table, path_text: str, fmt: str, *, replace: bool = False) -> Path:
-    """Write ``table`` as CSV (with its header) or JSON to the file ``path_text`` names,
-    atomically and private to its owner (0600); returns the absolute path written."""
+def table_text(table: Table, fmt: str) -> str:
+    """``table`` as CSV (with its header) or JSON."""
+    return to_json(table.keys, table.rows) if fmt == "json" else to_csv(table.headers, table.rows)
+
+
+def export_text(text: str, path_text: str, *, replace: bool = False) -> Path:
+    """Write an export to the file ``path_text`` names, atomically and private to its owner
+    (0600); an existing file only when ``replace``. Returns the absolute path written."""
     if not path_text.strip():
         raise BadValue("give a file name to export to")
     path = export_path(path_text)
@@ -63,6 +68,9 @@ def export_table(table: Table, path_text: str, fmt: str, *, replace: bool = Fals
         raise BadValue(f"{path} is a directory: give a file name")
     if path.exists() and not replace:
         raise ExportExists(path)
-    text = to_json(table.keys, table.rows) if fmt == "json" else to_csv(table.headers, table.rows)
     atomic_write(path, text)
     return path
+
+
+def export_table(table: Table, path_text: str, fmt: str, *, replace: bool = False) -> Path:
+    return export_text(table_text(table, fmt), path_text, replace=replace)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.models import AssignmentRow
 from app.services.admin.assignments import list_assignments
 from app.services.admin.context import AdminContext
 from app.services.admin.errors import NotFound
@@ -40,10 +41,23 @@ def export_assignments(ctx: AdminContext, query: AssignmentQuery, fmt: str, *, o
     rows = list_assignments(ctx, query, on_progress=on_progress)
     if not rows:
         raise NotFound("no assignments to export: " + ("the filters match none" if query.filtered else "the instance has none"))
-    triples = {(row.principal_type, row.principal_id, row.permission_set_arn, row.target_id) for row in rows}
-    names = {key: name for row in rows for key, name in
-             ((row.principal_id, row.principal_name), (row.permission_set_arn, row.permission_set_name), (row.target_id, row.target_name)) if name}
-    return Exported(FORMATS[fmt](ctx.instance.arn, triples, names), len(triples))
+    return render_rows(ctx.instance.arn, rows, fmt)
+
+
+def render_rows(instance_arn: str, rows: Iterable[AssignmentRow], fmt: str) -> Exported:
+    """Assignment rows (a listing, or what the explorer shows) as code. A user's row that
+    comes through a group is that group's assignment: code holds assignments as they are."""
+    triples: set[Triple] = set()
+    names: dict[str, str] = {}
+    for row in rows:
+        if row.via_group_id:
+            triples.add(("GROUP", row.via_group_id, row.permission_set_arn, row.target_id))
+            principal = (row.via_group_id, row.via_group_name)
+        else:
+            triples.add((row.principal_type, row.principal_id, row.permission_set_arn, row.target_id))
+            principal = (row.principal_id, row.principal_name)
+        names.update((key, name) for key, name in (principal, (row.permission_set_arn, row.permission_set_name), (row.target_id, row.target_name)) if name)
+    return Exported(FORMATS[fmt](instance_arn, triples, names), len(triples))
 
 
 def check_output(path: Path, *, replace: bool) -> None:
