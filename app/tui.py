@@ -14,16 +14,20 @@ import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import App
 from textual.binding import Binding
 
 from app.commands import ScreenCommands
-from app.models import Instance
+from app.models import Instance, Role
 from app.services import browser, clipboard
 from app.services.awsconfig import load_config
 from app.services.errors import ServiceError, SsodeckError
 from app.services.instances import resolve, specifier_from
+
+if TYPE_CHECKING:
+    from app.services.populate_choices import PopulateChoices
 
 
 def _run_shell(argv: list[str], env: Mapping[str, str]) -> int:
@@ -41,8 +45,15 @@ class Seams:
     shell: str = field(default_factory=lambda: os.environ.get("SHELL") or "/bin/sh")
 
 
-class SsodeckApp(App[None]):
-    """AWS IAM Identity Center: every account and role, and what you do with them."""
+Start = Literal["roles", "wizard"]
+
+
+class SsodeckApp(App[str | None]):
+    """AWS IAM Identity Center: every account and role, and what you do with them.
+
+    ``start="wizard"`` (``configure populate --interactive``) shows only the populate wizard,
+    from ``choices``, and exits with its outcome when it closes.
+    """
 
     TITLE = "ssodeck"
     CSS_PATH = "app.tcss"
@@ -52,11 +63,16 @@ class SsodeckApp(App[None]):
         Binding("question_mark,f1", "help", "Help", tooltip="Keys and what they do"),
     ]
 
-    def __init__(self, *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None) -> None:
+    def __init__(
+        self, *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
+        start: Start = "roles", choices: PopulateChoices | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.seams = seams or Seams()
         self.chosen = instance
         self.startup_notices = notices or []
+        self.start = start
+        self.start_choices = choices
 
     def on_mount(self) -> None:
         from app.screens.instance_picker import InstancePickerScreen, NoInstanceScreen
@@ -90,7 +106,31 @@ class SsodeckApp(App[None]):
 
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(RolesScreen(instance))
+        if self.start == "wizard":
+            self.open_populate(instance, choices=self.start_choices, then=self.exit)
+        else:
+            self.push_screen(RolesScreen(instance))
+
+    def open_populate(self, instance: Instance, *, choices: PopulateChoices | None = None, then: Callable[[str | None], None] | None = None) -> None:
+        """The populate wizard for ``instance`` (other configured instances can be chosen in it);
+        ``then`` hears its outcome, by default shown as a notification."""
+        from app.screens.populate_wizard import PopulateWizardScreen
+
+        try:
+            others = discover_instances(everything=True)
+        except SsodeckError:
+            others = []
+        self.push_screen(PopulateWizardScreen(instance, choices=choices, instances=others), then or self._populated)
+
+    def _populated(self, outcome: str | None) -> None:
+        if outcome:
+            self.notify(outcome, timeout=10)
+
+    def open_launcher(self, instance: Instance, roles: list[Role], role: Role | None = None) -> None:
+        """The console launcher over ``roles``, starting on ``role``."""
+        from app.screens.launcher import LauncherScreen
+
+        self.push_screen(LauncherScreen(instance, roles, role))
 
     def switch_instance(self) -> None:
         from app.screens.instance_picker import InstancePickerScreen
@@ -131,12 +171,17 @@ def discover_instances(*, everything: bool = False) -> list[Instance]:
     return list(resolve(load_config(), specifier_from(None, None), include_all=everything).instances)
 
 
-def make_app(*, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None) -> SsodeckApp:
-    return SsodeckApp(instance=instance, seams=seams, notices=notices)
+def make_app(
+    *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
+    start: Start = "roles", choices: PopulateChoices | None = None,
+) -> SsodeckApp:  # fmt: skip
+    return SsodeckApp(instance=instance, seams=seams, notices=notices, start=start, choices=choices)
 
 
-def run(*, demo: bool = False) -> None:
-    """Start the app (``ssodeck``), or the demo with its own emulator and home (``--demo``)."""
+def run(*, demo: bool = False, start: Start = "roles", instance: Instance | None = None, choices: PopulateChoices | None = None) -> str | None:
+    """Start the app (``ssodeck``), or the demo with its own emulator and home (``--demo``);
+    ``start="wizard"`` opens the populate wizard alone. Returns what the app exits with (the
+    wizard's one-line outcome)."""
     notices: list[str] = []
     session = None
     if demo:
@@ -145,7 +190,7 @@ def run(*, demo: bool = False) -> None:
         session = demo_mode.enter()
         notices.append("Demo mode: a local Identity Center with a generated organisation; your ~/.aws is not touched.")
     try:
-        make_app(notices=notices).run()
+        return make_app(notices=notices, start=start, instance=instance, choices=choices).run()
     finally:
         if session is not None:
             session.close()

@@ -19,7 +19,7 @@ from typing import Literal
 
 
 from app.models import ProfilePlan
-from app.services.atomic import atomic_write
+from app.services.atomic import atomic_write, backup_path
 from app.services.awsconfig import AwsConfig, parse_config_text
 from app.services.errors import ConfigError
 from app.services.config_render import SectionEdit, render, section_header
@@ -54,11 +54,13 @@ class ConfigEdit:
     def changed(self) -> bool:
         return self.after != self.before
 
-    def diff(self) -> str:
-        """A unified diff of the planned edit, as ``--dry-run`` shows it."""
+    def diff(self, name: str | None = None) -> str:
+        """A unified diff of the planned edit, as ``--dry-run`` shows it; ``name`` is the
+        file's name in its header (default: the path)."""
         if not self.changed:
             return ""
-        lines = difflib.unified_diff(_lines(self.before), _lines(self.after), str(self.path), str(self.path))
+        name = name or str(self.path)
+        lines = difflib.unified_diff(_lines(self.before), _lines(self.after), name, name)
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
     def summary(self) -> dict[str, int]:
@@ -134,21 +136,23 @@ def plan_sections(
     return ConfigEdit(path, before_text, after, tuple(changes))
 
 
-def apply_edit(edit: ConfigEdit) -> None:
-    """Write the planned text atomically (mode 0600, one ``.bak``) unless the file moved on.
+def apply_edit(edit: ConfigEdit) -> Path | None:
+    """Write the planned text atomically (mode 0600, one ``.bak``) unless the file moved on;
+    returns where the previous file was kept (None: nothing was written, or no file was there).
 
     The check and the replace happen under one cross-process lock per file, so of two
     concurrent writers planned from the same text, the second is refused instead of
     silently undoing the first.
     """
     if not edit.changed:
-        return
+        return None
     target = edit.path.resolve() if edit.path.is_symlink() else edit.path
     with exclusive(f"config:{target.resolve()}"):
         current = read_config_text(target) if target.exists() else None
         if current != edit.before and not (current is None and edit.before == ""):
             raise ConfigError(f"{edit.path} changed on disk since it was read; nothing was written (run the command again)")
         atomic_write(target, edit.after, mode=0o600, backup=True)
+    return backup_path(target) if current is not None else None
 
 
 def _plan_upsert(plan: ProfilePlan, current: dict[str, object] | None, action: str) -> SectionEdit:
