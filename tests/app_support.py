@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from textual.widgets import TextArea
+
 from app.models import Instance
 from app.services.auth import get_token
 from app.tui import Seams, SsodeckApp, make_app
@@ -60,3 +62,45 @@ def test_app(emu, *, recorder: Recorder | None = None, **options) -> tuple[Ssode
 
 
 test_app.__test__ = False  # a helper, not a test
+
+
+async def settle(pilot) -> None:  # noqa: ANN001 - textual's Pilot
+    """Let every message be handled and every worker finish (no sleeps)."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def still(pilot) -> None:  # noqa: ANN001
+    """Settle with nothing focused: a snapshot must not catch a text cursor mid-blink."""
+    await settle(pilot)
+    pilot.app.set_focus(None)
+    await pilot.pause()
+
+
+async def type_into(pilot, selector: str, text: str) -> None:  # noqa: ANN001
+    """Focus a field of the screen, empty it, and type ``text`` (a line break is Enter)."""
+    await settle(pilot)
+    box = pilot.app.screen.query_one(selector)
+    pilot.app.screen.set_focus(box)
+    if isinstance(box, TextArea):
+        box.clear()
+    else:
+        box.value = ""
+    await pilot.press(*["enter" if char == "\n" else char for char in text])
+    await settle(pilot)
+
+
+async def wizard_step(pilot, to: int):  # noqa: ANN001, ANN201 - the wizard screen
+    """Next in the populate wizard until step ``to``, each step's work done first."""
+    from app.screens.populate_wizard import PopulateWizardScreen
+
+    await settle(pilot)
+    wizard = pilot.app.screen
+    assert isinstance(wizard, PopulateWizardScreen)
+    while wizard.step < to:
+        step = wizard.step
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.step == step + 1, wizard.problem
+    return wizard

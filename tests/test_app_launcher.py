@@ -15,13 +15,7 @@ from app.services import config_token as tokens
 from app.services import console_launch, settings
 from app.services.console import federation_endpoint
 from app.widgets.role_tree import RoleTree
-from app_support import SIZE, SMALL, sign_in, test_app
-
-
-async def settle(pilot) -> None:  # noqa: ANN001 - textual's Pilot
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from app_support import SIZE, SMALL, settle, sign_in, test_app
 
 
 async def open_launcher(pilot, query: str = "") -> LauncherScreen:  # noqa: ANN001
@@ -128,7 +122,7 @@ async def test_bad_values_are_refused_at_the_field_before_any_request(emu) -> No
                                       ("#launch-duration", "soon", "Duration: 'soon' is not a number"),
                                       ("#launch-path", "s3/home", "Path: a console path starts with /")):  # fmt: skip
             await launch(pilot, launcher, **{field.removeprefix("#launch-"): value})
-            assert problem(launcher).startswith(message) and launcher.query_one(field).has_class("-invalid")
+            assert problem(launcher).startswith(message) and launcher.query_one(field).has_class("-field-error")
             launcher.query_one(field, Input).value = "" if field == "#launch-duration" else "/console/home"
         assert sum(emu.counts().values()) == 0
 
@@ -171,11 +165,11 @@ async def test_config_tokens(emu, monkeypatch) -> None:
             await settle(pilot)
 
         await paste("%%%")
-        assert problem(launcher).startswith("The config token is invalid") and box.has_class("-invalid")
+        assert problem(launcher).startswith("The config token is invalid") and box.has_class("-field-error")
         launcher.query_one("#launch-action", Select).value = "show"
         whole = console_launch.config_token_for(instance, account_id=role.account_id, role_name=role.role_name, region="eu-west-1", destination="/ec2/home")
         await paste(whole)
-        assert not box.has_class("-invalid") and problem(launcher) == ""
+        assert not box.has_class("-field-error") and problem(launcher) == ""
         assert landing(launcher.query_one("#launch-url-text", TextArea).text) == "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1"
         assert "(from the config token)" in str(launcher.query_one("#launch-url-label", Static).render())
         launcher.query_one("#launch-filter", Input).value = ""

@@ -14,42 +14,10 @@ from app.screens.roles import RolesScreen
 from app.services.populate_choices import PopulateChoices
 from app.services.profile_names import NamingOptions
 from app.widgets.name_preview import NamePreviewList
-from app_support import SIZE, SMALL, sign_in, test_app
+from app_support import SIZE, SMALL, settle, sign_in, test_app, type_into, wizard_step
 from support import run_cli, write_config
 
 START = "# my settings\n[default]\nregion = eu-central-1\n\n[profile mine]\noutput = json  ; inline\n"
-
-
-async def settle(pilot) -> None:  # noqa: ANN001 - textual's Pilot
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def forward(pilot, to: int) -> PopulateWizardScreen:  # noqa: ANN001
-    """Next until step ``to`` (each step's work done before the next key)."""
-    await settle(pilot)
-    wizard = pilot.app.screen
-    assert isinstance(wizard, PopulateWizardScreen)
-    while wizard.step < to:
-        step = wizard.step
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        assert wizard.step == step + 1, wizard.problem
-    return wizard
-
-
-async def type_into(pilot, selector: str, text: str) -> None:  # noqa: ANN001
-    """Focus a field, empty it, and type ``text`` (a line break is Enter)."""
-    await settle(pilot)
-    field = pilot.app.screen.query_one(selector)
-    pilot.app.screen.set_focus(field)
-    if isinstance(field, TextArea):
-        field.clear()
-    else:
-        field.value = ""
-    await pilot.press(*["enter" if char == "\n" else char for char in text])
-    await settle(pilot)
 
 
 def next_enabled(wizard: PopulateWizardScreen) -> bool:
@@ -60,25 +28,25 @@ async def test_the_wizard_writes_what_the_cli_writes(emu, aws_home) -> None:
     path = write_config(aws_home, START)
     app, recorder = test_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
-        wizard = await forward(pilot, REGIONS)
+        wizard = await wizard_step(pilot, REGIONS)
         assert wizard.query_one(SelectionList).selected == ["eu-central-1"]  # the [default] profile's region first
         wizard.query_one(SelectionList).select("eu-west-1")
-        await forward(pilot, NAMING)
+        await wizard_step(pilot, NAMING)
         await type_into(pilot, "#separator", "-")
         await type_into(pilot, "#trim-account", "^\\[Sandbox\\] \nProd$")
         wizard.query_one("#account-case", Select).value = "lower"
         await settle(pilot)
         assert next_enabled(wizard) and wizard.preview is not None
-        await forward(pilot, PROFILES)
+        await wizard_step(pilot, PROFILES)
         wizard.query_one("#existing", Select).value = "overwrite"
         wizard.query_one("#layout", Select).value = "session"
         await type_into(pilot, "#session-name", "demo-corp")
         wizard.query_one("#credential-process", Checkbox).value = False
         wizard.query_one("#prune", Checkbox).value = True
-        await forward(pilot, DIFF)
+        await wizard_step(pilot, DIFF)
         summary = str(wizard.query_one("#diff-summary", Static).render())
-        assert "added, 0 changed, 0 removed" in summary and path.read_text() == START
-        await forward(pilot, DONE)
+        assert "added  ~0 changed  -0 removed" in summary and path.read_text() == START
+        await wizard_step(pilot, DONE)
         written = path.read_bytes()
         command = wizard.query_one("#command", TextArea).text
         assert "Wrote ~/.aws/config" in str(wizard.query_one("#done-summary", Static).render())
@@ -105,13 +73,13 @@ async def test_an_unchanged_file_is_not_written(emu, aws_home) -> None:
     path = write_config(aws_home, START)
     app, _ = test_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
-        wizard = await forward(pilot, DONE)
+        wizard = await wizard_step(pilot, DONE)
     first = path.read_bytes()
     app, _ = test_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
-        wizard = await forward(pilot, DIFF)
+        wizard = await wizard_step(pilot, DIFF)
         assert "Nothing to write" in str(wizard.query_one("#diff-summary", Static).render())
-        await forward(pilot, DONE)
+        await wizard_step(pilot, DONE)
         await pilot.press("ctrl+n")
     assert app.return_value.startswith("No changes to ~/.aws/config")
     assert path.read_bytes() == first
@@ -122,7 +90,7 @@ async def test_cancel_at_any_step_leaves_the_file_as_it_was(emu, aws_home, step:
     path = write_config(aws_home, START)
     app, _ = test_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
-        await forward(pilot, step)
+        await wizard_step(pilot, step)
         await pilot.press("escape")
         await settle(pilot)
     assert app.return_value is None
@@ -133,15 +101,15 @@ async def test_invalid_input_keeps_next_disabled_until_fixed(emu, aws_home) -> N
     write_config(aws_home, START)
     app, _ = test_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
-        wizard = await forward(pilot, REGIONS)
+        wizard = await wizard_step(pilot, REGIONS)
         wizard.query_one(SelectionList).deselect_all()
         await settle(pilot)
         assert not next_enabled(wizard) and wizard.problem == "Tick at least one region."
         await type_into(pilot, "#add-region", "mars-1\n")
-        assert wizard.query_one("#add-region").has_class("-invalid") and "not an AWS region" in wizard.problem
+        assert wizard.query_one("#add-region").has_class("-field-error") and "not an AWS region" in wizard.problem
         await type_into(pilot, "#add-region", "me-central-1\n")
         assert wizard.query_one(SelectionList).selected == ["me-central-1"] and next_enabled(wizard)
-        await forward(pilot, NAMING)
+        await wizard_step(pilot, NAMING)
         for selector, text, message in (
             ("#trim-account", "([", "The account name trim '([' is not a valid regular expression"),
             ("#separator", "", "The separator cannot be empty"),
@@ -150,12 +118,12 @@ async def test_invalid_input_keeps_next_disabled_until_fixed(emu, aws_home) -> N
             original = wizard.query_one(selector)
             before = original.text if isinstance(original, TextArea) else original.value
             await type_into(pilot, selector, text)
-            assert not next_enabled(wizard) and wizard.query_one(selector).has_class("-invalid")
+            assert not next_enabled(wizard) and wizard.query_one(selector).has_class("-field-error")
             assert str(wizard.query_one("#naming-error", Static).render()).startswith(message)
             await pilot.press("ctrl+n")
             assert wizard.step == NAMING
             await type_into(pilot, selector, before)
-            assert next_enabled(wizard) and not wizard.query_one(selector).has_class("-invalid")
+            assert next_enabled(wizard) and not wizard.query_one(selector).has_class("-field-error")
         await type_into(pilot, "#components", "role_name")  # several accounts share role names
         assert not next_enabled(wizard) and "marked !" in wizard.problem
         shown = wizard.query_one(NamePreviewList)
@@ -164,10 +132,10 @@ async def test_invalid_input_keeps_next_disabled_until_fixed(emu, aws_home) -> N
         assert preview.row(preview.first_shared()).shared and shown.scroll_offset.y <= preview.first_shared()
         await type_into(pilot, "#components", "account_id,role_name")
         assert next_enabled(wizard)
-        await forward(pilot, PROFILES)
+        await wizard_step(pilot, PROFILES)
         wizard.query_one("#layout", Select).value = "session"
         await type_into(pilot, "#session-name", "")
-        assert not next_enabled(wizard) and wizard.query_one("#session-name").has_class("-invalid")
+        assert not next_enabled(wizard) and wizard.query_one("#session-name").has_class("-field-error")
         await type_into(pilot, "#session-name", "ok")
         assert next_enabled(wizard)
 
@@ -176,14 +144,14 @@ async def test_back_and_forward_keep_every_choice(emu, aws_home) -> None:
     write_config(aws_home, START)
     app, _ = test_app(emu, start="wizard")
     async with app.run_test(size=SMALL) as pilot:
-        wizard = await forward(pilot, REGIONS)
+        wizard = await wizard_step(pilot, REGIONS)
         wizard.query_one(SelectionList).select("ap-south-1")
-        await forward(pilot, NAMING)
+        await wizard_step(pilot, NAMING)
         await type_into(pilot, "#separator", "__")
         await type_into(pilot, "#trim-role", "Access$")
         wizard.query_one("#region-style", Select).value = "long"
         wizard.query_one("#account-names", Select).value = "raw"
-        await forward(pilot, PROFILES)
+        await wizard_step(pilot, PROFILES)
         wizard.query_one("#prune", Checkbox).value = True
         await settle(pilot)
         chosen = wizard.choices
@@ -191,7 +159,7 @@ async def test_back_and_forward_keep_every_choice(emu, aws_home) -> None:
             await pilot.press("ctrl+b")
             await settle(pilot)
         assert wizard.step == INSTANCE
-        await forward(pilot, DIFF)
+        await wizard_step(pilot, DIFF)
         assert wizard.choices == chosen
         assert wizard.query_one(SelectionList).selected == ["eu-central-1", "ap-south-1"]
         assert wizard.query_one("#separator", Input).value == "__" and wizard.query_one("#trim-role", TextArea).text == "Access$"
@@ -211,7 +179,7 @@ async def test_the_roles_view_opens_the_wizard_and_gets_its_outcome(emu, aws_hom
         assert ("Populate ~/.aws/config with every role (wizard)", "key p", "populate") in roles.palette_commands()
         app.set_focus(None)
         await pilot.press("p")
-        wizard = await forward(pilot, DONE)
+        wizard = await wizard_step(pilot, DONE)
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert app.screen is roles

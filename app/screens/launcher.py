@@ -195,19 +195,19 @@ class LauncherScreen(Screen[None]):
     def _fields(self) -> tuple[str, str, int | None, str] | None:
         """The form's values, checked; a bad one is marked and None returned."""
         path_box, duration_box = self.query_one("#launch-path", Input), self.query_one("#launch-duration", Input)
-        path_box.remove_class("-invalid")
-        duration_box.remove_class("-invalid")
+        path_box.remove_class("-field-error")
+        duration_box.remove_class("-field-error")
         text = duration_box.value.strip()
         try:
             path = launches.check_destination(path_box.value.strip() or "/console/home")
         except BadValue as error:
-            path_box.add_class("-invalid")
+            path_box.add_class("-field-error")
             self._problem(f"Path: {error}")
             return None
         try:
             duration = launches.check_duration(int(text)) if text else None
         except (ValueError, BadValue) as error:
-            duration_box.add_class("-invalid")
+            duration_box.add_class("-field-error")
             self._problem(f"Duration: {error if isinstance(error, BadValue) else f'{text!r} is not a number of minutes'}")
             return None
         self._problem("")
@@ -231,11 +231,11 @@ class LauncherScreen(Screen[None]):
             role_name = token.role_name or (role.role_name if role else None)
             plan = launches.plan_token_launch(event.value, load_config(), account_id=account, role_name=role_name)
         except SsodeckError as error:
-            box.add_class("-invalid")
+            box.add_class("-field-error")
             lacks = f": move to a role in the list, and its {error.what} is used" if isinstance(error, launches.TokenLacks) else ""
             self._problem(f"{error}{lacks}")
             return
-        box.remove_class("-invalid")
+        box.remove_class("-field-error")
         self._problem("")
         for warning in token.warnings:
             self.notify(f"Config token: {warning}", severity="warning")

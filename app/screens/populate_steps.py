@@ -32,9 +32,9 @@ NAMING_LABELS = {
 }  # fmt: skip
 NAMING_FIELDS = {"components": "#components", "separator": "#separator", "trim_account_name": "#trim-account", "trim_role_name": "#trim-role"}
 EXISTING = {
-    "keep": "keep: add and update what populate writes; keep every other key you added",
-    "overwrite": "overwrite: as keep, but -c values replace yours",
-    "discard": "discard: profiles hold only what populate writes now",
+    "keep": "keep: update the keys populate owns; leave your other keys, and hand-written profiles of the same name, alone",
+    "overwrite": "overwrite: as keep, but also take over hand-written profiles of the same name",
+    "discard": "discard: populated profiles hold only what populate writes now; your other keys in them go",
 }
 CASE_OPTIONS = [("as is", ""), *((case, case) for case in CASES)]
 
@@ -142,7 +142,7 @@ class NamingStep(Vertical):
     def mark(self, option: str | None, message: str) -> None:
         """Show ``message`` and mark the field of ``option`` (None: the options as a whole)."""
         for name, selector in NAMING_FIELDS.items():
-            self.query_one(selector).set_class(name == option, "-invalid")
+            self.query_one(selector).set_class(name == option, "-field-error")
         self.query_one("#naming-error", Static).update(message)
 
 
@@ -209,6 +209,6 @@ class DoneStep(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="done-summary", markup=False)
-        yield Static("The same from the command line (c copies it):", classes="wizard-intro")
+        yield Static("The same from the command line, to script it (c copies it):", id="done-intro", classes="wizard-intro")
         yield TextArea(id="command", read_only=True, soft_wrap=True, compact=True)
         yield Button("Copy the command", id="copy-command", compact=True)

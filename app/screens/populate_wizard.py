@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -269,10 +270,10 @@ class PopulateWizardScreen(Screen[str | None]):
         try:
             validation.region(region, "the region to add")
         except ConfigError as error:
-            event.input.add_class("-invalid")
+            event.input.add_class("-field-error")
             self._settle(str(error))
             return
-        event.input.remove_class("-invalid")
+        event.input.remove_class("-field-error")
         event.input.value = ""
         self.query_one(RegionsStep).add(region)
 
@@ -294,6 +295,7 @@ class PopulateWizardScreen(Screen[str | None]):
             validate_naming(self.choices.naming, self.instance, labels=NAMING_LABELS)
         except ConfigError as error:
             step.mark(error.option if isinstance(error, NamingError) else None, str(error))
+            self._stale_preview()
             self._settle("Fix the naming options first.")
             return
         step.mark(None, "")
@@ -316,6 +318,7 @@ class PopulateWizardScreen(Screen[str | None]):
         step = self.query_one(NamingStep)
         if error is not None:
             step.mark(None, str(error))
+            self._stale_preview()
             self._settle("Fix the naming options first.")
             return
         assert preview is not None
@@ -330,6 +333,10 @@ class PopulateWizardScreen(Screen[str | None]):
             summary += f" · {preview.shared:,} names shared by several roles (!)"
         self.query_one("#preview-summary", Static).update(summary)
         self._settle(None if not preview.shared else "Names marked ! would be shared by several roles: change the components, separator or trims.")
+
+    def _stale_preview(self) -> None:
+        if self.preview is not None:
+            self.query_one("#preview-summary", Static).update("The names below are from before this change.")
 
     # -- step 4: existing profiles, layout, credential_process, prune --------------------
 
@@ -350,7 +357,7 @@ class PopulateWizardScreen(Screen[str | None]):
                 check_session_name(self.choices.sso_session)
         except ConfigError as error:
             message = f"The session name: {error}"
-        field.set_class(bool(message), "-invalid")
+        field.set_class(bool(message), "-field-error")
         self.query_one("#session-error", Static).update(message)
         self._settle("Fix the session name first." if message else None)
 
@@ -385,7 +392,13 @@ class PopulateWizardScreen(Screen[str | None]):
             return
         assert edit is not None
         self.edit = edit
-        summary.update(_counts(edit) + _remarks(edit) + ("" if edit.changed else "\nNothing to write: the file already says all this."))
+        counts = edit.summary()
+        shown = Text.assemble(
+            (f"+{counts['add']} added", "green"), "  ", (f"~{counts['change']} changed", "yellow"), "  ",
+            (f"-{counts['remove']} removed", "red"), f"  {counts['unchanged']} unchanged",
+        )  # fmt: skip
+        shown.append(_remarks(edit) + ("" if edit.changed else "\nNothing to write: the file already says all this."))
+        summary.update(shown)
         self.query_one(DiffView).show(edit.diff(shown_path(edit.path)))
         self._settle(None)
         self.query_one("#next", Button).label = "Write" if edit.changed else "Next"
