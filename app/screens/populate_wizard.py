@@ -72,6 +72,7 @@ class PopulateWizardScreen(Screen[str | None]):
         self.roles: list[Role] | None = None
         self.listing_from_cache = False
         self.problem: str | None = "Listing your roles…"
+        self.shown_problem = ""
         self.preview: NamePreview | None = None
         self.edit: ConfigEdit | None = None
         self.outcome: str | None = None
@@ -132,8 +133,10 @@ class PopulateWizardScreen(Screen[str | None]):
 
     def _settle(self, problem: str | None) -> None:
         """Show what stops the step (Next stays disabled until it is fixed), or nothing."""
+        if (problem or "") != self.shown_problem:  # an unchanged line costs no relayout
+            self.shown_problem = problem or ""
+            self.query_one("#wizard-problem", Static).update(self.shown_problem)
         self.problem = problem
-        self.query_one("#wizard-problem", Static).update(problem or "")
         self.query_one("#next", Button).disabled = problem is not None
 
     def action_next(self) -> None:
@@ -302,7 +305,8 @@ class PopulateWizardScreen(Screen[str | None]):
         if self.roles is None:
             self._settle("The roles are still being listed.")
             return
-        self._settle("Working out the names…")
+        self.problem = "Working out the names…"  # Next waits for them; the line is left as it is (no relayout per key)
+        self.query_one("#next", Button).disabled = True
         self._preview(self.roles, self.choices, self.instance, generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-preview")

@@ -59,7 +59,13 @@ class NamePreview:
 
     def first_shared(self) -> int | None:
         """The row of the first shared name, to scroll to."""
+        if not self.shared_names:
+            return None
         return next((index for index, position in enumerate(self.order) if self.names[position] in self.shared_names), None)
+
+    def name(self, index: int) -> str | None:
+        """Row ``index``'s name alone (cheaper than ``row``)."""
+        return self.names[self.order[index]]
 
 
 def preview_names(

@@ -243,8 +243,12 @@ def _disambiguate(naming: NamingOptions, roles: Sequence[Role], regions: Sequenc
     if naming.profile_name_process is None and "account_name" not in naming.components:
         return names  # the account name is not in the names: adding the ID to it changes nothing
     width = len(regions)
-    accounts = [role.account_id for role in roles for _ in range(width)]
-    clashing = {name for name, count in Counter(name for name, _ in set(zip(names, accounts))).items() if count > 1 and name is not None}
+    repeated = {name for name, count in Counter(names).items() if count > 1 and name is not None}
+    accounts: dict[str, set[str]] = {}
+    for position, name in enumerate(names):
+        if name in repeated:
+            accounts.setdefault(name, set()).add(roles[position // width].account_id)
+    clashing = {name for name, ids in accounts.items() if len(ids) > 1}
     if not clashing:
         return names
     touched = sorted({position // width for position, name in enumerate(names) if name in clashing})

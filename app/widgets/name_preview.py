@@ -89,5 +89,5 @@ class NamePreviewList(ScrollView, can_focus=True):
 def _name_width(preview: NamePreview) -> int:
     """As wide as the widest name on the first screens, up to NAME_WIDTH_CAP (measuring all
     fourteen thousand would cost more than the preview itself)."""
-    sample = (preview.row(index).name or "" for index in range(min(len(preview), 200)))
+    sample = (preview.name(index) or "" for index in range(min(len(preview), 200)))
     return max(12, min(NAME_WIDTH_CAP, max((cell_len(name) for name in sample), default=12)))

@@ -1,0 +1,145 @@
+"""How fast does the populate wizard's live preview follow each naming option?
+
+    python bench/wizard_preview.py [--accounts 1000] [--repeat 5]
+
+1,000 accounts x 7 roles in 2 regions make 14,000 profile names, every one of them named
+again (and checked for duplicates) on each change. Two figures per change, in the order a
+person might make them:
+
+* service: ``preview_names`` alone (the median of ``--repeat`` runs, and the slowest);
+* screen: the real wizard (headless), from setting the field to the preview widget holding
+  the new names, plus drawing its visible lines (what the repaint costs it).
+
+Goal: every change under 100 ms on the screen. The listing comes from a prepared cache, so
+no network is involved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import statistics
+import time
+
+from _env import isolate
+
+GOAL_MS = 100.0
+REGIONS = ("eu-west-1", "us-east-1")
+# (what changes, the field, the value a person types or picks)
+CHANGES = (
+    ("separator . -> -", "#separator", "-"),
+    ("separator - -> _", "#separator", "_"),
+    ("trim account ^acme-", "#trim-account", "^acme-"),
+    ("trim role Access$", "#trim-role", "Access$"),
+    ("account case lower", "#account-case", "lower"),
+    ("role case upper", "#role-case", "upper"),
+    ("region in all names", "#include-region", "always"),
+    ("region style long", "#region-style", "long"),
+    ("raw account names", "#account-names", "raw"),
+    ("components id,role,region", "#components", "account_id,role_name,region"),
+    ("components role only", "#components", "role_name"),
+    ("components back", "#components", "account_name,role_name,default_style_region"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    isolate()
+
+    from populate import INSTANCE, ROLES, org
+
+    from app.models import Account, utcnow
+    from app.services import roles as listing_service
+    from app.services.name_preview import preview_names
+    from app.services.populate_choices import PopulateChoices
+
+    roles = org(args.accounts)
+    accounts = tuple({role.account_id: Account(role.account_id, role.account_name) for role in roles}.values())
+    listing_service.save_cached(INSTANCE, listing_service.Listing(accounts, tuple(roles), utcnow()))
+    choices = PopulateChoices(REGIONS)
+    service = _service_figures(preview_names, roles, choices, args.repeat)
+    screen = asyncio.run(_screen_figures(INSTANCE, choices))
+
+    print(f"profile names per change:      {len(roles) * len(REGIONS):,} ({len(accounts):,} accounts x {len(ROLES)} roles x {len(REGIONS)} regions)")
+    print(f"{'change':<28} {'service median':>15} {'service max':>12} {'screen':>9}")
+    for (label, *_), (median, slowest), shown in zip(CHANGES, service, screen):
+        print(f"{label:<28} {median:>12.1f} ms {slowest:>9.1f} ms {shown:>6.1f} ms")
+    worst = max(screen)
+    print(f"slowest screen update:         {worst:.1f} ms (goal < {GOAL_MS:.0f} ms: {'met' if worst < GOAL_MS else 'NOT met'})")
+    print(f"slowest service call:          {max(s for _, s in service):.1f} ms")
+
+
+def _service_figures(preview_names, roles, choices, repeat: int) -> list[tuple[float, float]]:  # noqa: ANN001
+    """Each change applied in turn to the options, timed ``repeat`` times."""
+    from app.services.profile_names import NamingOptions
+
+    figures = []
+    naming = NamingOptions()
+    fields = {"#separator": "separator", "#trim-account": "trim_account_name", "#trim-role": "trim_role_name",
+              "#account-case": "account_name_case", "#role-case": "role_name_case", "#include-region": "include_region",
+              "#region-style": "region_style", "#components": "components"}  # fmt: skip
+    for _, field, value in CHANGES:
+        if field == "#account-names":
+            naming = dataclasses.replace(naming, safe_account_names=False)
+        else:
+            typed: object = tuple(value.split(",")) if field == "#components" else (value,) if field.startswith("#trim") else value
+            naming = dataclasses.replace(naming, **{fields[field]: typed})
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            preview_names(roles, choices.regions, naming, choices_instance())
+            times.append((time.perf_counter() - start) * 1000)
+        figures.append((statistics.median(times), max(times)))
+    return figures
+
+
+def choices_instance():  # noqa: ANN201
+    from populate import INSTANCE
+
+    return INSTANCE
+
+
+async def _screen_figures(instance, choices) -> list[float]:  # noqa: ANN001
+    """The wizard, headless, at its naming step: set each field, wait for the new preview."""
+    from textual.widgets import Input, Select, TextArea
+
+    from app.screens.populate_wizard import NAMING
+    from app.tui import make_app
+    from app.widgets.name_preview import NamePreviewList
+
+    app = make_app(instance=instance, start="wizard", choices=choices)
+    figures = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        wizard = app.screen
+        while wizard.step < NAMING:
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        shown = wizard.query_one(NamePreviewList)
+        for _, field, value in CHANGES:
+            before = shown.shown
+            widget = wizard.query_one(field)
+            start = time.perf_counter()
+            if isinstance(widget, TextArea):
+                widget.text = value
+            elif isinstance(widget, Input):
+                widget.value = value
+            elif isinstance(widget, Select):
+                widget.value = value
+            while shown.shown == before:
+                await asyncio.sleep(0.002)
+            for line in range(shown.size.height):  # what the repaint draws of the preview
+                shown.render_line(line)
+            figures.append((time.perf_counter() - start) * 1000)
+    return figures
+
+
+if __name__ == "__main__":
+    main()
