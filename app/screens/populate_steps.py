@@ -160,8 +160,8 @@ class ProfilesStep(Vertical):
         yield Labelled("Sign in via", Select(layouts, id="layout", allow_blank=False, compact=True))
         yield Labelled("Session name", Input(id="session-name", select_on_focus=False, compact=True))
         yield Static("", id="session-error", classes="wizard-error", markup=False)
-        yield Checkbox("Add credential_process (for tools that cannot sign in with SSO themselves)", id="credential-process", compact=True)
-        yield Checkbox("Prune: remove profiles populated earlier for this instance that you can no longer reach", id="prune", compact=True)
+        yield Checkbox("Add credential_process (for tools without SSO sign-in)", id="credential-process", compact=True)
+        yield Checkbox("Prune: remove earlier populated profiles you can no longer reach", id="prune", compact=True)
 
     def load(self, choices: PopulateChoices, instance: Instance) -> None:
         session = choices.sso_session is not None or not self.legacy_possible
