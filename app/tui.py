@@ -28,10 +28,14 @@ from app.services.instances import resolve, specifier_from
 
 if TYPE_CHECKING:
     from app.services.populate_choices import PopulateChoices
+    from app.services.search import RoleSearch
 
 
-def _run_shell(argv: list[str], env: Mapping[str, str]) -> int:
-    return subprocess.run(argv, env=dict(env), check=False).returncode
+def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -> int:
+    """Hand the terminal to ``argv`` until it exits, then take it back."""
+    with app.suspend():
+        print(banner, flush=True)
+        return subprocess.run(argv, env=dict(env), check=False).returncode
 
 
 @dataclass
@@ -40,7 +44,7 @@ class Seams:
 
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     copy: Callable[[str], str] = clipboard.copy  # returns where the text went; raises ServiceError
-    run_shell: Callable[[list[str], Mapping[str, str]], int] = _run_shell
+    run_shell: Callable[[App, list[str], Mapping[str, str], str], int] = _run_shell
     open_url: Callable[[str], bool] = browser.open_page
     shell: str = field(default_factory=lambda: os.environ.get("SHELL") or "/bin/sh")
 
@@ -126,11 +130,11 @@ class SsodeckApp(App[str | None]):
         if outcome:
             self.notify(outcome, timeout=10)
 
-    def open_launcher(self, instance: Instance, roles: list[Role], role: Role | None = None) -> None:
-        """The console launcher over ``roles``, starting on ``role``."""
+    def open_launcher(self, instance: Instance, search: RoleSearch, role: Role | None = None) -> None:
+        """The console launcher over the roles of ``search``, starting on ``role``."""
         from app.screens.launcher import LauncherScreen
 
-        self.push_screen(LauncherScreen(instance, roles, role))
+        self.push_screen(LauncherScreen(instance, search, role))
 
     def switch_instance(self) -> None:
         from app.screens.instance_picker import InstancePickerScreen

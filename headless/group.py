@@ -8,6 +8,7 @@ subcommand.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 
@@ -25,17 +26,26 @@ COMMANDS: dict[str, str] = {
     "export": "headless.commands.export:export",
     "console": "headless.commands.console:console",
     "emulator": "headless.commands.emulator:emulator",
+    "admin": "headless.commands.admin:admin",
 }
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands live in their own modules and load on first use."""
+    """A group whose subcommands live in their own modules and load on first use.
+
+    ``lazy_commands`` maps names to "module:attribute" (the root group's COMMANDS by
+    default); a subcommand whose module is not installed is neither listed nor found.
+    """
+
+    def __init__(self, *args: object, lazy_commands: dict[str, str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy_commands = COMMANDS if lazy_commands is None else lazy_commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return [name for name, target in self.lazy_commands.items() if importlib.util.find_spec(target.split(":")[0]) is not None]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
+        target = self.lazy_commands.get(cmd_name)
         if target is None:
             return None
         module_name, attribute = target.split(":")

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import unicodedata
 from collections.abc import Sequence
 
 from app.printable import printable
+from app.services.tabular import to_csv, to_json
 
 FORMATS = ("table", "csv", "json")
 
 
-def render(headers: Sequence[str], keys: Sequence[str], rows: Sequence[Sequence[str]], *, fmt: str, header: bool = True, sep: str | None = None) -> str:
+def render(
+    headers: Sequence[str],
+    keys: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    fmt: str,
+    header: bool = True,
+    sep: str | None = None,
+    delimiter: str = ",",
+) -> str:
     """Render rows; ``keys`` name the JSON fields in the same order as ``headers``."""
     if fmt == "json":
-        return json.dumps([dict(zip(keys, row)) for row in rows], indent=2, ensure_ascii=False) + "\n"
+        return to_json(keys, rows)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if header:
-            writer.writerow(headers)
-        writer.writerows(rows)
-        return buffer.getvalue()
+        return to_csv(headers, rows, header=header, delimiter=delimiter)
     # Human formats show names as they are seen, never as commands to the terminal; CSV and
     # JSON are data and keep them exact (JSON escapes control characters itself).
     lines = ([list(headers)] if header else []) + [[printable(cell) for cell in row] for row in rows]

@@ -1,67 +1,111 @@
-"""Helpers for the app's Pilot and snapshot tests: the real app over the emulator, with the
-clipboard, the browser and the shell recorded instead of used, and a frozen clock."""
+"""Driving the full-screen app in tests: the real app over the emulator, with the clipboard,
+the shell and the browser replaced by recorders, and a clock that can be frozen."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from textual.widgets import TextArea
-
-from app.models import Instance
+from app.models import Instance, Token
+from app.services import token_cache
 from app.services.auth import get_token
 from app.tui import Seams, SsodeckApp, make_app
 from support import FAST, Browser
 
-FROZEN_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 SIZE = (120, 40)
-SMALL = (80, 24)
 
 
 @dataclass
-class Recorder:
-    """What the app would have copied, opened in a browser, or run as a shell."""
+class Outside:
+    """What the app did to the world: copied texts, shells run, URLs opened."""
 
     copied: list[str] = field(default_factory=list)
-    opened: list[str] = field(default_factory=list)
     shells: list[tuple[list[str], dict[str, str]]] = field(default_factory=list)
-    browser: bool = True  # whether "opening" a URL works
+    opened: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    browser_works: bool = True
 
-    def seams(self, clock: datetime = FROZEN_NOW) -> Seams:
-        def copy(text: str) -> str:
-            self.copied.append(text)
-            return "the clipboard"
+    def copy(self, text: str) -> str:
+        self.copied.append(text)
+        return "the test clipboard"
 
-        def open_url(url: str) -> bool:
-            if self.browser:
-                self.opened.append(url)
-            return self.browser
+    def run_shell(self, app, argv: list[str], env: Mapping[str, str], banner: str) -> int:  # noqa: ANN001 - the app
+        self.shells.append((argv, dict(env)))
+        return 0
 
-        def run_shell(argv: list[str], env: Mapping[str, str]) -> int:
-            self.shells.append((argv, dict(env)))
-            return 0
-
-        return Seams(clock=lambda: clock, copy=copy, run_shell=run_shell, open_url=open_url, shell="/bin/sh")
+    def open_url(self, url: str) -> bool:
+        self.opened.append(url)
+        return self.browser_works
 
 
-def sign_in(emu, session: str | None = None) -> Instance:  # noqa: ANN001 - the emulator
-    """An instance of the emulator with a cached token (the app signs in silently)."""
-    instance = Instance(emu.start_url, emu.region, session, configured=session is None)
-    get_token(instance, ui=Browser(), options=FAST)
-    return instance
+def sign_in(emu, session: str | None = None) -> Token:
+    return get_token(Instance(emu.start_url, emu.region, session), ui=Browser(), options=FAST, use_device_code=True).token
 
 
-def test_app(emu, *, recorder: Recorder | None = None, **options) -> tuple[SsodeckApp, Recorder]:  # noqa: ANN001, ANN003
-    """The app for the emulator's instance, signed in; ``options`` go to ``make_app``."""
-    recorder = recorder or Recorder()
-    instance = options.pop("instance", None) or sign_in(emu)
-    assert os.environ["AWS_ENDPOINT_URL_SSO"] == emu.url  # the emu fixture exported its endpoints
-    return make_app(instance=instance, seams=recorder.seams(), **options), recorder
+def app_for(outside: Outside, *, clock=None, instance: Instance | None = None) -> SsodeckApp:  # noqa: ANN001
+    seams = Seams(copy=outside.copy, run_shell=outside.run_shell, open_url=outside.open_url, shell="/bin/test-shell")
+    if clock is not None:
+        seams.clock = clock
+    app = make_app(instance=instance, seams=seams)
+    shown = app.notify
+
+    def notify(message, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003 - App.notify's signature
+        outside.notes.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify  # every notification the app shows, as text
+    return app
 
 
-test_app.__test__ = False  # a helper, not a test
+def clock_before_expiry(instance: Instance, left: timedelta) -> callable:
+    """A frozen clock that makes the cached session show ``left`` remaining, whatever the
+    real time: the token's own expiry minus ``left``."""
+    expires_at = token_cache.load_token(instance).expires_at
+    frozen: datetime = expires_at - left
+    return lambda: frozen
+
+
+def steady(app: SsodeckApp) -> None:
+    """No blinking cursors: a snapshot must not depend on when it is taken."""
+    from textual.widgets import Input
+
+    for screen in app.screen_stack:
+        for box in screen.query(Input):
+            box.cursor_blink = False
+
+
+async def roles_ready(pilot, app: SsodeckApp) -> None:
+    """Wait until the roles screen shows a complete listing (with steady cursors)."""
+    from app.screens.roles import RolesScreen
+
+    for _ in range(200):
+        await pilot.pause(0.05)
+        screen = app.screen
+        if isinstance(screen, RolesScreen) and screen.roles and not screen.streaming and not _working(app):
+            steady(app)
+            await pilot.pause(0.05)
+            return
+    raise AssertionError(f"the roles screen never finished loading (on {type(app.screen).__name__})")
+
+
+def _working(app: SsodeckApp) -> bool:
+    return any(worker.group == "listing" and not worker.is_finished for worker in app.workers)
+
+
+# -- the populate wizard and the console launcher -----------------------------------------
+
+SMALL = (80, 24)
+FROZEN_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+
+
+def signed_in_app(emu, **options) -> tuple[SsodeckApp, Outside]:  # noqa: ANN001, ANN003
+    """The app for the emulator's instance, signed in, with a frozen clock; ``options``
+    (``start``, ``choices``) go to ``make_app``."""
+    sign_in(emu)
+    outside = Outside()
+    seams = Seams(clock=lambda: FROZEN_NOW, copy=outside.copy, run_shell=outside.run_shell, open_url=outside.open_url, shell="/bin/test-shell")
+    return make_app(instance=Instance(emu.start_url, emu.region), seams=seams, **options), outside
 
 
 async def settle(pilot) -> None:  # noqa: ANN001 - textual's Pilot
@@ -80,6 +124,8 @@ async def still(pilot) -> None:  # noqa: ANN001
 
 async def type_into(pilot, selector: str, text: str) -> None:  # noqa: ANN001
     """Focus a field of the screen, empty it, and type ``text`` (a line break is Enter)."""
+    from textual.widgets import TextArea
+
     await settle(pilot)
     box = pilot.app.screen.query_one(selector)
     pilot.app.screen.set_focus(box)

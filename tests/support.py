@@ -6,7 +6,9 @@ import contextlib
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from app.services.oidc import DevicePrompt, FlowOptions
@@ -64,6 +66,31 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 60, input: str
     )
 
 
+def count_full_parses(monkeypatch, size: int) -> Callable[[], int]:
+    """Count parses of a text of at least 90% of ``size`` characters, from now on: ssodeck's
+    (``ini.scan``) and configparser's, which is what botocore parses with."""
+    import configparser
+    import io
+
+    from app.services import ini
+
+    seen: list[int] = []
+    real_scan, real_read = ini.scan, configparser.RawConfigParser._read
+
+    def scan(text: str) -> ini.Sections:
+        seen.append(len(text))
+        return real_scan(text)
+
+    def read(parser: configparser.RawConfigParser, handle, source: str) -> None:
+        text = handle.read()
+        seen.append(len(text))
+        return real_read(parser, io.StringIO(text), source)
+
+    monkeypatch.setattr(ini, "scan", scan)
+    monkeypatch.setattr(configparser.RawConfigParser, "_read", read)
+    return lambda: sum(1 for length in seen if length >= size * 0.9)
+
+
 @contextlib.contextmanager
 def unwritable(directory: Path):
     """Make ``directory`` refuse new files for the duration, for root too (CI runs as root,
@@ -93,3 +120,18 @@ def _refuses_writes(directory: Path) -> bool:
 
 def _chattr(flag: str, path: Path) -> bool:
     return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+        return None
+
+
+def follow(url: str) -> tuple[int, str | None]:
+    """GET the sign-in URL like a browser's first hop: status and Location, no redirect followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location")

@@ -9,13 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from textual.widgets import Input, Select, Static, TextArea
 
+from app.models import Instance
 from app.screens.launcher import LauncherScreen
 from app.screens.roles import RolesScreen
 from app.services import config_token as tokens
 from app.services import console_launch, settings
 from app.services.console import federation_endpoint
 from app.widgets.role_tree import RoleTree
-from app_support import SIZE, SMALL, settle, sign_in, test_app
+from app_support import SIZE, SMALL, settle, signed_in_app
 
 
 async def open_launcher(pilot, query: str = "") -> LauncherScreen:  # noqa: ANN001
@@ -70,7 +71,7 @@ def problem(launcher: LauncherScreen) -> str:
 
 
 async def test_every_common_destination_lands_where_it_says(emu) -> None:
-    app, _ = test_app(emu)
+    app, _ = signed_in_app(emu)
     async with app.run_test(size=SIZE) as pilot:
         launcher = await open_launcher(pilot, "mgmt")
         role = launcher.query_one(RoleTree).current_role
@@ -86,7 +87,7 @@ async def test_every_common_destination_lands_where_it_says(emu) -> None:
 
 
 async def test_open_copy_shortcut_and_a_free_path_with_a_duration(emu) -> None:
-    app, recorder = test_app(emu)
+    app, recorder = signed_in_app(emu)
     async with app.run_test(size=SMALL) as pilot:
         launcher = await open_launcher(pilot, "mgmt")
         role = launcher.query_one(RoleTree).current_role
@@ -106,7 +107,7 @@ async def test_open_copy_shortcut_and_a_free_path_with_a_duration(emu) -> None:
         query = parse_qs(shortcut.fragment.split("?", 1)[1])
         assert (query["account_id"], query["role_name"]) == ([role.account_id], [role.role_name])
         assert emu.counts()["GetRoleCredentials"] == before  # a shortcut needs no credentials
-        recorder.browser = False  # no browser: the URL is shown instead
+        recorder.browser_works = False  # no browser: the URL is shown instead
         await launch(pilot, launcher, service="/s3/home", region="eu-west-1", action="open")
         assert launcher.query_one("#launch-url").display
         await pilot.press("ctrl+y")
@@ -114,7 +115,7 @@ async def test_open_copy_shortcut_and_a_free_path_with_a_duration(emu) -> None:
 
 
 async def test_bad_values_are_refused_at_the_field_before_any_request(emu) -> None:
-    app, _ = test_app(emu)
+    app, _ = signed_in_app(emu)
     async with app.run_test(size=SIZE) as pilot:
         launcher = await open_launcher(pilot, "mgmt")
         emu.reset_counters()
@@ -128,7 +129,7 @@ async def test_bad_values_are_refused_at_the_field_before_any_request(emu) -> No
 
 
 async def test_choices_are_remembered_per_role(emu) -> None:
-    app, _ = test_app(emu)
+    app, _ = signed_in_app(emu)
     async with app.run_test(size=SIZE) as pilot:
         launcher = await open_launcher(pilot, "mgmt")
         role = launcher.query_one(RoleTree).current_role
@@ -145,13 +146,13 @@ async def test_choices_are_remembered_per_role(emu) -> None:
         assert launcher.query_one("#launch-region", Select).value == "sa-east-1"
         assert launcher.query_one("#launch-duration", Input).value == "45"
         assert launcher.query_one("#launch-action", Select).value == "show"
-    remembered = settings.load(sign_in(emu)).console[(role.account_id, role.role_name)]
+    remembered = settings.load(Instance(emu.start_url, emu.region)).console[(role.account_id, role.role_name)]
     assert remembered == {"destination": "/lambda/home", "region": "sa-east-1", "duration": 45, "action": "show"}
 
 
 async def test_config_tokens(emu, monkeypatch) -> None:
-    instance = sign_in(emu)
-    app, recorder = test_app(emu, instance=instance)
+    app, recorder = signed_in_app(emu)
+    instance = Instance(emu.start_url, emu.region)
     async with app.run_test(size=SIZE) as pilot:
         launcher = await open_launcher(pilot, "mgmt")
         role = launcher.query_one(RoleTree).current_role
@@ -201,7 +202,7 @@ def _with_unknown_key(token: str) -> str:
 
 
 async def test_the_palette_offers_the_launcher(emu) -> None:
-    app, _ = test_app(emu)
+    app, _ = signed_in_app(emu)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert ("Console launcher (any role, or a config token)", "key O", "launcher") in app.screen.palette_commands()

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Checkbox, Select, SelectionList
 
 from app.screens.populate_wizard import DIFF, DONE, INSTANCE, NAMING, PROFILES, REGIONS
-from app_support import SIZE, SMALL, settle, still, test_app, type_into, wizard_step
+from app_support import SIZE, SMALL, settle, signed_in_app, still, type_into, wizard_step
 from support import write_config
 
 START = "# my settings\n[default]\nregion = eu-central-1\n\n[profile mine]\noutput = json\n"
@@ -30,7 +30,7 @@ def emu(monkeypatch: pytest.MonkeyPatch):
 
 def _wizard(emu, aws_home):  # noqa: ANN001, ANN202
     write_config(aws_home, START)
-    return test_app(emu, start="wizard")[0]
+    return signed_in_app(emu, start="wizard")[0]
 
 
 @pytest.mark.parametrize(
@@ -106,4 +106,4 @@ def test_launcher(snap_compare, emu, size: tuple[int, int]) -> None:
         await pilot.press("ctrl+o")
         await still(pilot)
 
-    assert snap_compare(test_app(emu)[0], terminal_size=size, run_before=run_before)
+    assert snap_compare(signed_in_app(emu)[0], terminal_size=size, run_before=run_before)

@@ -14,7 +14,7 @@ from app.screens.roles import RolesScreen
 from app.services.populate_choices import PopulateChoices
 from app.services.profile_names import NamingOptions
 from app.widgets.name_preview import NamePreviewList
-from app_support import SIZE, SMALL, settle, sign_in, test_app, type_into, wizard_step
+from app_support import SIZE, SMALL, settle, sign_in, signed_in_app, type_into, wizard_step
 from support import run_cli, write_config
 
 START = "# my settings\n[default]\nregion = eu-central-1\n\n[profile mine]\noutput = json  ; inline\n"
@@ -26,7 +26,7 @@ def next_enabled(wizard: PopulateWizardScreen) -> bool:
 
 async def test_the_wizard_writes_what_the_cli_writes(emu, aws_home) -> None:
     path = write_config(aws_home, START)
-    app, recorder = test_app(emu, start="wizard")
+    app, recorder = signed_in_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
         wizard = await wizard_step(pilot, REGIONS)
         assert wizard.query_one(SelectionList).selected == ["eu-central-1"]  # the [default] profile's region first
@@ -71,11 +71,11 @@ async def test_the_wizard_writes_what_the_cli_writes(emu, aws_home) -> None:
 
 async def test_an_unchanged_file_is_not_written(emu, aws_home) -> None:
     path = write_config(aws_home, START)
-    app, _ = test_app(emu, start="wizard")
+    app, _ = signed_in_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
         wizard = await wizard_step(pilot, DONE)
     first = path.read_bytes()
-    app, _ = test_app(emu, start="wizard")
+    app, _ = signed_in_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
         wizard = await wizard_step(pilot, DIFF)
         assert "Nothing to write" in str(wizard.query_one("#diff-summary", Static).render())
@@ -88,7 +88,7 @@ async def test_an_unchanged_file_is_not_written(emu, aws_home) -> None:
 @pytest.mark.parametrize("step", [INSTANCE, REGIONS, NAMING, PROFILES, DIFF])
 async def test_cancel_at_any_step_leaves_the_file_as_it_was(emu, aws_home, step: int) -> None:
     path = write_config(aws_home, START)
-    app, _ = test_app(emu, start="wizard")
+    app, _ = signed_in_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
         await wizard_step(pilot, step)
         await pilot.press("escape")
@@ -99,7 +99,7 @@ async def test_cancel_at_any_step_leaves_the_file_as_it_was(emu, aws_home, step:
 
 async def test_invalid_input_keeps_next_disabled_until_fixed(emu, aws_home) -> None:
     write_config(aws_home, START)
-    app, _ = test_app(emu, start="wizard")
+    app, _ = signed_in_app(emu, start="wizard")
     async with app.run_test(size=SIZE) as pilot:
         wizard = await wizard_step(pilot, REGIONS)
         wizard.query_one(SelectionList).deselect_all()
@@ -142,7 +142,7 @@ async def test_invalid_input_keeps_next_disabled_until_fixed(emu, aws_home) -> N
 
 async def test_back_and_forward_keep_every_choice(emu, aws_home) -> None:
     write_config(aws_home, START)
-    app, _ = test_app(emu, start="wizard")
+    app, _ = signed_in_app(emu, start="wizard")
     async with app.run_test(size=SMALL) as pilot:
         wizard = await wizard_step(pilot, REGIONS)
         wizard.query_one(SelectionList).select("ap-south-1")
@@ -171,7 +171,7 @@ async def test_back_and_forward_keep_every_choice(emu, aws_home) -> None:
 
 async def test_the_roles_view_opens_the_wizard_and_gets_its_outcome(emu, aws_home) -> None:
     write_config(aws_home, START)
-    app, _ = test_app(emu)
+    app, _ = signed_in_app(emu)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         roles = app.screen

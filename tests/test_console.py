@@ -11,8 +11,6 @@ import json
 import os
 import stat
 import subprocess
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,7 +23,7 @@ from app.services import console as federation
 from app.services.auth import get_token
 from app.services.errors import ConfigError, ServiceError
 from headless import clipboard
-from support import FAST, Browser, run_cli, write_config
+from support import FAST, Browser, follow, run_cli, write_config
 
 REFERENCE_TOKEN = (
     "eyJ2IjoiMSIsInNzb3VybCI6Imh0dHBzOi8vZXhhbXBsZS5hd3NhcHBzLmNvbS9zdGFydCIsInNzb3JlZyI6InVzLWVhc3QtMiIsInVybCI6"
@@ -51,21 +49,6 @@ def assigned(emu) -> tuple[str, str]:
 def unassigned(emu) -> tuple[str, str]:
     account, roles = emu.org.portal_view(emu.user)[0]
     return account.account_id, "NoSuchRole" if "NoSuchRole" not in roles else "NoSuchRole2"
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
-        return None
-
-
-def follow(url: str) -> tuple[int, str | None]:
-    """GET the sign-in URL like a browser's first hop: status and Location, no redirect followed."""
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(url, timeout=10) as response:
-            return response.status, response.headers.get("Location")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Location")
 
 
 def signin_url(result: subprocess.CompletedProcess) -> str:

@@ -544,10 +544,13 @@ def test_serve_command_prints_url_and_exports(aws_home: Path) -> None:
         url = re.search(r"http://127\.0\.0\.1:\d+", header)
         assert url and "https://ssodeck-demo.awsapps.com/start" in header and "us-east-1" in header
         assert "4 accounts" in header and "alice" in header
-        exports = dict(re.findall(r"^export (\w+)=(\S+)$", "".join(process.stdout.readline() for _ in range(6)), re.M))
+        lines = [process.stdout.readline() for _ in range(13)]
+        exports = dict(re.findall(r"^export (\w+)=(\S+)$", "".join(lines), re.M))
         assert exports["AWS_ENDPOINT_URL_SSO_OIDC"] == url.group(0)
         assert exports["SSODECK_FEDERATION_ENDPOINT"] == url.group(0) + "/federation"
-        assert "ssodeck login" in process.stdout.readline()
+        assert exports["AWS_ENDPOINT_URL_SSO_ADMIN"] == exports["AWS_ENDPOINT_URL_ORGANIZATIONS"] == url.group(0)
+        assert exports["AWS_ACCESS_KEY_ID"] and "ssodeck admin" in lines[9] and lines[9].startswith("#")
+        assert "ssodeck login" in lines[12]
         with urllib.request.urlopen(url.group(0) + "/_emu/state", timeout=5) as response:
             assert json.load(response)["controls"]["approval"] == "auto"
         process.send_signal(signal.SIGINT)

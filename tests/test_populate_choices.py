@@ -9,8 +9,8 @@ import pytest
 from app.models import Instance
 from app.services import roles as role_service
 from app.services.auth import get_token
-from app.services.awsconfig import load_config
-from app.services.config_editor import apply_edit, read_config_text
+from app.services.awsconfig import load_config, read_config_text
+from app.services.config_editor import apply_edit
 from app.services.errors import ConfigError
 from app.services.paths import aws_config_file
 from app.services.populate_choices import PopulateChoices, suggested_regions

@@ -1,5 +1,5 @@
 """The emulator's knobs: how sign-in approval behaves, how slow and flaky each operation is,
-how long tokens live and how big portal pages are.
+how long tokens live and how big portal and admin pages are.
 
 One dataclass serves Python callers (``Emulator(..., max_rps=5)``, ``emu.configure(...)``)
 and HTTP callers (``POST /_emu/config`` with the same names), and the validation is shared,
@@ -12,12 +12,32 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Callable
 
+# The admin APIs, per service; their operations are counted as "<service>.<Operation>"
+# (organizations.ListAccounts is not the portal's ListAccounts).
+ADMIN_SERVICES: dict[str, tuple[str, ...]] = {
+    "sso-admin": (
+        "ListInstances", "ListPermissionSets", "DescribePermissionSet", "ListAccountsForProvisionedPermissionSet",
+        "ListPermissionSetsProvisionedToAccount", "ListAccountAssignments", "ListAccountAssignmentsForPrincipal",
+        "ListTagsForResource",
+    ),
+    "identitystore": (
+        "ListUsers", "ListGroups", "DescribeUser", "DescribeGroup", "GetUserId", "GetGroupId", "ListGroupMemberships",
+        "ListGroupMembershipsForMember",
+    ),
+    "organizations": (
+        "DescribeOrganization", "ListAccounts", "DescribeAccount", "ListRoots", "ListOrganizationalUnitsForParent",
+        "ListAccountsForParent", "ListChildren", "ListParents",
+    ),
+}
+ADMIN_OPS: tuple[str, ...] = tuple(f"{service}.{op}" for service, ops in ADMIN_SERVICES.items() for op in ops)
 OPS: tuple[str, ...] = (
     "RegisterClient", "StartDeviceAuthorization", "CreateToken.device_code", "CreateToken.authorization_code",
     "CreateToken.refresh_token", "Authorize", "DeviceApproval", "ListAccounts", "ListAccountRoles",
     "GetRoleCredentials", "Logout", "GetSigninToken", "FederationLogin", "GetCallerIdentity",
-)
+) + ADMIN_OPS
 PORTAL_OPS = frozenset({"ListAccounts", "ListAccountRoles", "GetRoleCredentials", "Logout"})
+# One token bucket (max_rps) serves the portal and the admin APIs, as one instance's quota.
+RATE_LIMITED_OPS = PORTAL_OPS | frozenset(ADMIN_OPS)
 APPROVAL_MODES = ("auto", "manual", "deny", "expire")
 EXPIRABLE = ("access_token", "refresh_token", "registration", "device_code", "role_credentials")
 HANG = "hang"
@@ -44,6 +64,7 @@ class Controls:
     rotate_refresh_token: bool = True
     page_size_accounts: int = 20
     page_size_roles: int = 10
+    page_size_admin: int = 100  # organizations pages are also capped at 20, as in AWS
 
     def update(self, **changes: Any) -> None:
         """Validate every change, then apply them all. ``auto_approve=True`` means approval="auto"."""
@@ -162,4 +183,5 @@ _VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "rotate_refresh_token": _flag,
     "page_size_accounts": lambda name, value: min(_positive(name, value), 100),
     "page_size_roles": lambda name, value: min(_positive(name, value), 100),
+    "page_size_admin": lambda name, value: min(_positive(name, value), 100),
 }

@@ -44,6 +44,7 @@ PERMISSION_SETS: tuple[tuple[str, str, str], ...] = (
     ("DataPlatform-Analytics.ReadWrite", "Read and write the analytics lake", "PT12H"),
     ("NetworkAdministrator@SharedVPC", "Manage the shared VPCs and Transit Gateway", "PT2H"),
 )
+ADMINISTRATOR = PERMISSION_SETS[0][0]
 PEOPLE = ("bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 SURNAMES = ("Anderson", "Okafor", "Nakamura", "Müller", "García", "O'Brien", "Kowalski")
 GROUPS = ("Developers", "Platform Engineers", "Administrators", "Read Only Auditors", "Billing Team")
@@ -51,7 +52,9 @@ GROUPS = ("Developers", "Platform Engineers", "Administrators", "Read Only Audit
 
 def generate_org(accounts: int, seed: int = 0, user: str = "alice") -> Org:
     """Build an org with ``accounts`` accounts in which ``user`` reaches every ACTIVE one with
-    1 to 4 roles, some assigned directly and some through groups."""
+    1 to 4 roles, some assigned directly and some through groups, and is an administrator
+    of the management account (the first, "Management"), so the admin APIs work with the
+    credentials of one of the user's own roles."""
     if accounts < 1:
         raise ValueError("accounts must be at least 1")
     rng = random.Random(seed)
@@ -59,7 +62,7 @@ def generate_org(accounts: int, seed: int = 0, user: str = "alice") -> Org:
     _add_accounts(org, rng, accounts)
     me, others = _add_people(org, rng, user)
     for name, description, duration in PERMISSION_SETS:
-        org.add_permission_set(name, description, duration)
+        org.add_permission_set(name, description, duration, tags={"managed-by": "ssodeck-emulator"})
     _assign(org, rng, me, others)
     return org
 
@@ -105,8 +108,12 @@ def _assign(org: Org, rng: random.Random, me: User, others: list[User]) -> None:
     my_groups = org.groups_of(me)
     foreign_groups = [g for g in org.groups.values() if g not in my_groups]
     pair = 0
+    management = org.management_account
     for account in org.accounts.values():
-        for role in rng.sample(names, rng.randint(1, 4)):
+        roles = rng.sample(names, rng.randint(1, 4))
+        if account == management:  # first, so assigned to the user directly (pair 0)
+            roles = [ADMINISTRATOR] + [role for role in roles if role != ADMINISTRATOR][: len(roles) - 1]
+        for role in roles:
             how = ("user", "group")[pair] if pair < 2 else rng.choice(("user", "user", "group", "group", "both"))
             pair += 1
             if how in ("user", "both"):

@@ -1,10 +1,11 @@
-"""The organisation an emulated Identity Center serves: accounts, people, permission sets and
-who may use which.
+"""The organisation an emulated Identity Center serves: accounts and OUs, people and groups,
+permission sets and who may use which.
 
-The emulator answers every portal call from this one model, so tests can build a tiny org by
-hand and benchmarks can generate a large, messy one (see app.emulator.generate). IDs that the
-caller does not give are derived from names, never from randomness, so two runs of the same
-test see the same IDs.
+The emulator answers every portal and admin call from this one model, so tests can build a
+tiny org by hand and benchmarks can generate a large, messy one (see app.emulator.generate).
+IDs that the caller does not give (accounts, users, OUs, the organization, the identity
+store) are derived from names, never from randomness, so two runs of the same test see the
+same IDs.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
-from dataclasses import dataclass
 from typing import Iterable
 
-from app.models import Account, Assignment, PermissionSet
+from app.models import Assignment, Group, OrgAccount, OrgUnit, PermissionSet, User
 
 ACCOUNT_STATUSES = ("ACTIVE", "SUSPENDED")
 _ID_NAMESPACE = uuid.UUID("5f0c3f8e-2d54-4a7e-9a51-7d3d6c0e5a11")
@@ -23,34 +23,6 @@ _ID_NAMESPACE = uuid.UUID("5f0c3f8e-2d54-4a7e-9a51-7d3d6c0e5a11")
 
 def _hex(text: str, length: int = 16) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
-
-
-@dataclass(frozen=True)
-class OrgAccount:
-    """An AWS account as the organisation sees it; the portal only ever shows ACTIVE ones."""
-
-    account_id: str
-    name: str
-    email: str
-    ou_path: str = "Root"
-    status: str = "ACTIVE"
-
-    def as_account(self) -> Account:
-        return Account(account_id=self.account_id, name=self.name, email=self.email)
-
-
-@dataclass(frozen=True)
-class User:
-    user_id: str
-    user_name: str
-    display_name: str
-    email: str
-
-
-@dataclass(frozen=True)
-class Group:
-    group_id: str
-    display_name: str
 
 
 class Org:
@@ -62,11 +34,17 @@ class Org:
 
     def __init__(self, instance_id: str = "ssoins-72230a8dfe1c4f6c", default_user: str | None = None) -> None:
         self.instance_arn = f"arn:aws:sso:::instance/{instance_id}"
+        self.organization_id = "o-" + _hex("organization:" + instance_id, 10)
+        self.root_id = "r-" + _hex("root:" + instance_id, 4)
+        self.identity_store_id = "d-" + _hex("identity-store:" + instance_id, 10)
         self.accounts: dict[str, OrgAccount] = {}
+        self.ou_paths: dict[str, str] = {}
+        self.management_account_id: str | None = None  # None: the first account added
         self.users: dict[str, User] = {}
         self.groups: dict[str, Group] = {}
         self.memberships: dict[str, list[str]] = {}
         self.permission_sets: dict[str, PermissionSet] = {}
+        self.permission_set_tags: dict[str, dict[str, str]] = {}
         self.assignments: list[Assignment] = []
         self._default_user = default_user
         self._lock = threading.RLock()
@@ -90,8 +68,11 @@ class Org:
                 raise ValueError(f"account id must be 12 digits, not {account_id!r}")
             if account_id in self.accounts:
                 raise ValueError(f"account {account_id} already exists")
-            account = OrgAccount(account_id, name, email or f"aws+{account_id}@example.com", ou_path, status)
+            if ou_path.split("/")[0] != "Root" or "" in ou_path.split("/"):
+                raise ValueError(f"ou_path must be Root or Root/OU/..., not {ou_path!r}")
+            account = OrgAccount(account_id, name, email or f"aws+{account_id}@example.com", status)
             self.accounts[account_id] = account
+            self.ou_paths[account_id] = ou_path
             return account
 
     def add_user(
@@ -109,9 +90,11 @@ class Org:
             self.users[user.user_id] = user
             return user
 
-    def add_group(self, display_name: str, members: Iterable[str | User] = (), group_id: str | None = None) -> Group:
+    def add_group(
+        self, display_name: str, members: Iterable[str | User] = (), group_id: str | None = None, description: str = ""
+    ) -> Group:
         with self._lock:
-            group = Group(group_id or str(uuid.uuid5(_ID_NAMESPACE, "group:" + display_name)), display_name)
+            group = Group(group_id or str(uuid.uuid5(_ID_NAMESPACE, "group:" + display_name)), display_name, description)
             if group.group_id in self.groups:
                 raise ValueError(f"group {display_name!r} already exists")
             self.groups[group.group_id] = group
@@ -128,7 +111,12 @@ class Org:
                 self.memberships[group_id].append(user_id)
 
     def add_permission_set(
-        self, name: str, description: str = "", session_duration: str = "PT1H", arn: str | None = None
+        self,
+        name: str,
+        description: str = "",
+        session_duration: str = "PT1H",
+        arn: str | None = None,
+        tags: dict[str, str] | None = None,
     ) -> PermissionSet:
         with self._lock:
             if any(ps.name == name for ps in self.permission_sets.values()):
@@ -137,6 +125,7 @@ class Org:
             arn = arn or f"arn:aws:sso:::permissionSet/{instance}/ps-{_hex(instance + name)}"
             permission_set = PermissionSet(arn=arn, name=name, description=description, session_duration=session_duration)
             self.permission_sets[arn] = permission_set
+            self.permission_set_tags[arn] = dict(tags or {})
             return permission_set
 
     def assign(
@@ -156,6 +145,34 @@ class Org:
             return assignment
 
     # -- lookups --------------------------------------------------------------------------
+
+    @property
+    def management_account(self) -> OrgAccount:
+        with self._lock:
+            if self.management_account_id is not None:
+                return self.accounts[self.management_account_id]
+            if not self.accounts:
+                raise LookupError("the org has no accounts")
+            return next(iter(self.accounts.values()))
+
+    def units(self) -> dict[str, OrgUnit]:
+        """Every OU named by an account's OU path, and the root, keyed by path ("Root/A/B")."""
+        with self._lock:
+            paths = set(self.ou_paths.values())
+        found: dict[str, OrgUnit] = {"Root": OrgUnit(self.root_id, "Root")}
+        for path in sorted(paths):
+            parts = path.split("/")
+            for depth in range(2, len(parts) + 1):
+                prefix = "/".join(parts[:depth])
+                if prefix not in found:
+                    parent = found["Root" if depth == 2 else "/".join(parts[: depth - 1])]
+                    found[prefix] = OrgUnit(f"ou-{self.root_id[2:]}-{_hex('ou:' + prefix, 8)}", parts[depth - 1], parent.ou_id)
+        return found
+
+    def parent_of(self, account_id: str) -> OrgUnit:
+        with self._lock:
+            path = self.ou_paths[account_id]
+        return self.units()[path]
 
     @property
     def default_user(self) -> User:
@@ -195,6 +212,19 @@ class Org:
                 if key in (permission_set.arn, permission_set.name):
                     return permission_set
         raise LookupError(f"no permission set {key!r}")
+
+    def assignments_where(
+        self, account_id: str | None = None, permission_set_arn: str | None = None, principal: tuple[str, str] | None = None
+    ) -> list[Assignment]:
+        """Assignments matching every given filter, in the order they were made."""
+        with self._lock:
+            return [
+                a
+                for a in self.assignments
+                if account_id in (None, a.account_id)
+                and permission_set_arn in (None, a.permission_set_arn)
+                and principal in (None, (a.principal_type, a.principal_id))
+            ]
 
     def active_accounts(self) -> list[OrgAccount]:
         with self._lock:

@@ -8,12 +8,10 @@ pagination bugs show up with small orgs too.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from app.emulator.state import State
-from app.emulator.wire import ApiError, Reply, Request, json_reply
+from app.emulator.wire import ApiError, Reply, Request, json_reply, page_of
 
 BEARER_HEADER = "x-amz-sso_bearer_token"
 
@@ -30,7 +28,7 @@ def _required(request: Request, *names: str) -> list[str]:
 
 
 def _page(request: Request, items: list[dict[str, Any]], page_size: int, scope: str) -> tuple[list[dict[str, Any]], str | None]:
-    """Slice one page; the opaque next token names its listing so it cannot be replayed on another."""
+    """Slice one page, capped by the configured page size whatever ``max_result`` asks."""
     limit = page_size
     if "max_result" in request.query:
         try:
@@ -40,18 +38,7 @@ def _page(request: Request, items: list[dict[str, Any]], page_size: int, scope: 
         if not 1 <= asked <= 100:
             raise ApiError(400, "InvalidRequestException", "max_result must be between 1 and 100")
         limit = min(asked, page_size)
-    start = 0
-    if request.query.get("next_token"):
-        try:
-            tag, _, offset = base64.urlsafe_b64decode(request.query["next_token"].encode()).decode().rpartition("|")
-            start = int(offset)
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            tag = ""
-        if tag != scope or not 0 <= start <= len(items):
-            raise ApiError(400, "InvalidRequestException", "Invalid next_token")
-    end = start + limit
-    token = base64.urlsafe_b64encode(f"{scope}|{end}".encode()).decode() if end < len(items) else None
-    return items[start:end], token
+    return page_of(items, limit, request.query.get("next_token"), scope)
 
 
 def list_accounts(state: State, request: Request) -> Reply:

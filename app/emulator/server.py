@@ -1,7 +1,8 @@
 """The HTTP front of the emulator and the ``Emulator`` context manager that owns it.
 
-One stdlib ThreadingHTTPServer on 127.0.0.1 serves sso-oidc, the portal, federation and STS
-at the root (their paths do not collide), so a single base URL goes into every
+One stdlib ThreadingHTTPServer on 127.0.0.1 serves sso-oidc, the portal, federation, STS and
+the admin APIs (sso-admin, identitystore, organizations) at the root (their paths or
+``X-Amz-Target`` headers do not collide), so a single base URL goes into every
 ``AWS_ENDPOINT_URL_*`` variable and botocore's own clients and providers work unchanged.
 Every request is counted, logged and gated (failure injection, rate limit) on arrival, then
 delayed by the configured latency, then answered by its route's handler.
@@ -15,28 +16,22 @@ import sys
 import threading
 import traceback
 from collections import Counter
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from app.emulator import browser, control_api, federation, oidc, portal, sts
+from app.emulator import admin, admin_sso, browser, control_api, federation, identitystore, oidc, organizations, portal, sts
 from app.emulator.controls import Controls
 from app.emulator.generate import generate_org
 from app.emulator.org import Org
 from app.emulator.state import State
-from app.emulator.wire import ApiError, Reply, Request, json_reply, parse_params, render_error
+from app.emulator.wire import ApiError, Reply, Request, Route, json_reply, parse_params, render_error
 
 DEFAULT_START_URL = "https://ssodeck-demo.awsapps.com/start"
+# Keys for the admin APIs (any keys work; these act as the management account's administrator).
+ADMIN_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEMULATOR1", "AWS_SECRET_ACCESS_KEY": "ssodeck-emulator-accepts-any-secret"}
 DEFAULT_REGION = "us-east-1"
 _QUERY = re.compile(r"\?\S*")
-
-
-@dataclass(frozen=True)
-class Route:
-    family: str  # how errors are rendered: oidc | portal | sts | text
-    handler: Callable[[State, Request], Reply]
-    op: str | Callable[[Request], str | None]
 
 
 ROUTES: dict[tuple[str, str], Route] = {
@@ -55,6 +50,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/federation"): Route("text", federation.federation, federation.federation_op),
     ("POST", "/"): Route("sts", sts.sts, sts.sts_op),
 }
+ADMIN_HANDLERS = {"sso-admin": admin_sso.HANDLERS, "identitystore": identitystore.HANDLERS, "organizations": organizations.HANDLERS}
 
 
 class _Server(ThreadingHTTPServer):
@@ -133,7 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
         if request.path.startswith("/_emu/"):
             self._send(control_api.handle(state, request))
             return
-        route = ROUTES.get((request.method, request.path))
+        route = admin.route(request, ADMIN_HANDLERS) or ROUTES.get((request.method, request.path))
         op = None if route is None else route.op if isinstance(route.op, str) else route.op(request)
         refusal = state.traffic.admit(request.log_entry(op), op)
         try:
@@ -263,6 +259,9 @@ class Emulator:
             "AWS_ENDPOINT_URL_SSO": url,
             "AWS_ENDPOINT_URL_SSO_OIDC": url,
             "AWS_ENDPOINT_URL_STS": url,
+            "AWS_ENDPOINT_URL_SSO_ADMIN": url,
+            "AWS_ENDPOINT_URL_IDENTITYSTORE": url,
+            "AWS_ENDPOINT_URL_ORGANIZATIONS": url,
             "SSODECK_FEDERATION_ENDPOINT": url + "/federation",
             "AWS_DEFAULT_SSO_START_URL": self.start_url,
             "AWS_DEFAULT_SSO_REGION": self.region,

@@ -8,13 +8,10 @@ would report. The signature itself is not verified.
 
 from __future__ import annotations
 
-import re
 from xml.sax.saxutils import escape
 
 from app.emulator.state import State, stable_hex
 from app.emulator.wire import STS_NS, ApiError, Reply, Request, parse_params, xml_reply
-
-_CREDENTIAL = re.compile(r"Credential=([A-Z0-9]+)/")
 
 
 def sts_op(request: Request) -> str | None:
@@ -34,11 +31,11 @@ def sts(state: State, request: Request) -> Reply:
     action = _action(request)
     if action != "GetCallerIdentity":
         raise ApiError(400, "InvalidAction", f"Could not find operation {action or '(none)'} for version 2011-06-15")
-    match = _CREDENTIAL.search(request.header("authorization") or "")
-    if match is None:
+    signer = request.signer()
+    if signer is None:
         raise ApiError(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
     with state.lock:
-        creds = state.role_creds.get(match.group(1))
+        creds = state.role_creds.get(signer[0])
     session_token = request.header("x-amz-security-token")
     if creds is None or (session_token is not None and session_token != creds.session_token):
         raise ApiError(403, "InvalidClientTokenId", "The security token included in the request is invalid.")

@@ -1,6 +1,6 @@
 """What the emulator knows about the requests themselves: counts per operation, the request
 log, how many are in flight, and the two gates a request meets before its handler runs
-(injected failures, then the portal rate limit).
+(injected failures, then the rate limit of the portal and admin APIs).
 
 Tests and benchmarks assert on these figures, so they are kept exactly, under the
 emulator's single lock, and decided on arrival (before any configured latency) the way a
@@ -15,7 +15,7 @@ import time
 from collections import Counter, deque
 from typing import Any
 
-from app.emulator.controls import PORTAL_OPS, Controls
+from app.emulator.controls import RATE_LIMITED_OPS, Controls
 from app.emulator.wire import ApiError
 
 LOG_LIMIT = 10_000
@@ -46,8 +46,8 @@ class Traffic:
             injected = self._injected(op)
             if injected is not None:
                 return injected
-            if op in PORTAL_OPS and not self._take_token():
-                return ApiError(429, "TooManyRequestsException", "Rate exceeded")
+            if op in RATE_LIMITED_OPS and not self._take_token():
+                return ApiError(429, None, "Rate exceeded")  # TooManyRequests or Throttling, per family
             return None
 
     def done(self, op: str | None) -> None:

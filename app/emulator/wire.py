@@ -2,23 +2,28 @@
 rendered in the shape each AWS protocol uses.
 
 botocore classifies an error only by what it finds on the wire (the ``x-amzn-ErrorType``
-header for rest-json, ``<Error><Code>`` for the query protocol), so handlers raise one
-ApiError and the renderer picks the body and headers for the route's protocol family:
-``oidc`` (OAuth-style JSON), ``portal`` (``{"message"}`` JSON), ``sts`` (query XML) and
-``text`` (federation and the browser pages, which are plain HTTP).
+header for rest-json, ``<Error><Code>`` for the query protocol, ``__type`` for JSON 1.1),
+so handlers raise one ApiError and the renderer picks the body and headers for the route's
+protocol family: ``oidc`` (OAuth-style JSON), ``portal`` (``{"message"}`` JSON), ``sts``
+(query XML), the JSON 1.1 admin services (``sso-admin``, ``identitystore``,
+``organizations``) and ``text`` (federation and the browser pages, which are plain HTTP).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+_CREDENTIAL = re.compile(r"Credential=([A-Za-z0-9]+)/\d{8}/([a-z0-9-]+)/")
 
 OAUTH_CODES = {
     "AuthorizationPendingException": "authorization_pending",
@@ -44,7 +49,15 @@ DEFAULT_SHAPES: dict[str, dict[int, str]] = {
                404: "ResourceNotFoundException", 429: "TooManyRequestsException", 500: "InternalServerException"},
     "sts": {400: "InvalidParameterValue", 403: "AccessDenied", 429: "Throttling", 500: "InternalFailure",
             503: "ServiceUnavailable"},
+    "sso-admin": {400: "ValidationException", 403: "AccessDeniedException", 404: "ResourceNotFoundException",
+                  429: "ThrottlingException", 500: "InternalServerException"},
+    "identitystore": {400: "ValidationException", 403: "AccessDeniedException", 404: "ResourceNotFoundException",
+                      429: "ThrottlingException", 500: "InternalServerException"},
+    "organizations": {400: "InvalidInputException", 403: "AccessDeniedException", 429: "TooManyRequestsException",
+                      500: "ServiceException"},
 }
+JSON_FAMILIES = frozenset({"sso-admin", "identitystore", "organizations"})
+JSON_11 = "application/x-amz-json-1.1"
 
 
 @dataclass
@@ -82,6 +95,11 @@ class Request:
             "time": time.time(),
         }
 
+    def signer(self) -> tuple[str, str] | None:
+        """The access key id and region of a SigV4 signature (never verified), if signed."""
+        match = _CREDENTIAL.search(self.header("authorization") or "")
+        return (match.group(1), match.group(2)) if match else None
+
     def params(self) -> dict[str, str]:
         """Query parameters merged with a form-encoded body (form wins), for GET-or-POST routes."""
         merged = dict(self.query)
@@ -99,15 +117,42 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class ApiError(Exception):
-    """An error answer. ``shape`` None means "the usual shape for this status in this family"."""
+@dataclass(frozen=True)
+class Route:
+    family: str  # how errors are rendered: oidc | portal | sts | text | a JSON 1.1 service
+    handler: Callable[..., Reply]  # (State, Request) -> Reply; state.py imports this module
+    op: str | Callable[[Request], str | None]
 
-    def __init__(self, status: int, shape: str | None, message: str, *, reason: str | None = None) -> None:
+
+class ApiError(Exception):
+    """An error answer. ``shape`` None means "the usual shape for this status in this family";
+    ``fields`` are extra members of a JSON 1.1 error body (e.g. ``ResourceType``)."""
+
+    def __init__(
+        self, status: int, shape: str | None, message: str, *, reason: str | None = None, fields: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.shape = shape
         self.message = message
         self.reason = reason
+        self.fields = fields or {}
+
+
+def page_of(items: list[Any], limit: int, token: str | None, scope: str) -> tuple[list[Any], str | None]:
+    """One page of a listing and the opaque token of the next; the token names its listing
+    (``scope``), so it cannot be replayed on another. A bad token is the caller's error."""
+    start = 0
+    if token:
+        try:
+            tag, _, offset = base64.urlsafe_b64decode(token.encode()).decode().rpartition("|")
+            start = int(offset)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            tag = ""
+        if tag != scope or not 0 <= start <= len(items):
+            raise ApiError(400, None, "Invalid pagination token")
+    end = start + limit
+    return items[start:end], base64.urlsafe_b64encode(f"{scope}|{end}".encode()).decode() if end < len(items) else None
 
 
 def parse_params(text: str) -> dict[str, str]:
@@ -141,6 +186,11 @@ def render_error(error: ApiError, family: str, request_id: str) -> Reply:
         reply = json_reply(payload, status)
     elif family == "portal":
         reply = json_reply({"message": error.message}, status)
+    elif family in JSON_FAMILIES:
+        # organizations and identitystore capitalise Message; sso-admin does not
+        key = "message" if family == "sso-admin" else "Message"
+        reply = json_reply({"__type": shape, key: error.message, **error.fields}, status)
+        reply.content_type = JSON_11
     elif family == "sts":
         kind = "Receiver" if status >= 500 else "Sender"
         reply = xml_reply(

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -27,8 +28,8 @@ class ActionMenuScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-box"):
-            yield Static(printable(f"{self.role.role_name} in {self.role.account_name or self.role.account_id} ({self.role.account_id})"), id="menu-title")
-            yield OptionList(*(Option(f"{key}  {text}", id=name) for name, text, key in self.actions), id="menu-list")
+            yield Static(printable(f"{self.role.role_name} in {self.role.account_name or self.role.account_id} ({self.role.account_id})"), id="menu-title", markup=False)
+            yield OptionList(*(Option(Content(f"{key}  {text}"), id=name) for name, text, key in self.actions), id="menu-list")
 
     @on(OptionList.OptionSelected, "#menu-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

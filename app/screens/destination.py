@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -39,7 +40,7 @@ class DestinationScreen(ModalScreen[ConsoleChoice | None]):
         regions = list(dict.fromkeys([self.start_region, *COMMON_REGIONS]))
         with Vertical(id="dest-box"):
             yield Static(f"Open the AWS console as {self.role_label}", id="dest-title", markup=False)
-            yield OptionList(*(Option(f"{name:<28} {path}", id=path) for name, path in COMMON_DESTINATIONS), id="dest-list", compact=True)
+            yield OptionList(*(Option(Content(f"{name:<28} {path}"), id=path) for name, path in COMMON_DESTINATIONS), id="dest-list", compact=True)
             yield Input(value=self.destination or "", placeholder="or a console path, e.g. /s3/buckets/my-bucket", id="dest-path", compact=True)
             with Horizontal(id="dest-row"):
                 yield Label("Region ")

@@ -25,7 +25,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else stack[-1] if stack else None
         lines = [INTRO, ""]
         for node in (below, self.app):
             for binding in getattr(node, "BINDINGS", []):

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -28,7 +29,7 @@ class InstancePickerScreen(Screen[Instance | None]):
         with Vertical(id="picker-box"):
             yield Static("Choose an Identity Center instance", id="picker-title")
             yield OptionList(
-                *(Option(f"{printable(i.label())}\n  from {printable(i.source or 'the environment')}", id=str(n)) for n, i in enumerate(self.instances)),
+                *(Option(Content(f"{printable(i.label())}\n  from {printable(i.source or 'the environment')}"), id=str(n)) for n, i in enumerate(self.instances)),
                 id="picker-list",
             )
         yield Footer()

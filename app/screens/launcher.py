@@ -23,6 +23,7 @@ from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from app.models import Instance, Role
 from app.printable import printable
+from app.screens.worker_errors import ReportsWorkerErrors
 from app.services import console_launch as launches
 from app.services import settings
 from app.services.auth import get_token
@@ -48,7 +49,7 @@ class Launch:
     who: str
 
 
-class LauncherScreen(Screen[None]):
+class LauncherScreen(ReportsWorkerErrors, Screen[None]):
     CSS_PATH = "launcher.tcss"
     AUTO_FOCUS = "#launch-filter"
     BINDINGS = [
@@ -63,12 +64,13 @@ class LauncherScreen(Screen[None]):
             super().__init__()
             self.launch, self.url, self.error = launch, url, error
 
-    def __init__(self, instance: Instance, roles: list[Role], role: Role | None = None) -> None:
+    def __init__(self, instance: Instance, search: RoleSearch, role: Role | None = None) -> None:
+        """``search`` is the roles view's (its roles, with search texts already made)."""
         super().__init__()
         self.instance = instance
-        self.roles = roles
+        self.roles = search.roles
         self.start_role = role
-        self.search = RoleSearch(roles)
+        self.search = search
         self.collapsed: frozenset[str] = frozenset()
         self.favourites: frozenset[tuple[str, str]] = frozenset()
         self.recent: tuple[tuple[str, str], ...] = ()
@@ -114,9 +116,11 @@ class LauncherScreen(Screen[None]):
         query = self.query_one("#launch-filter", Input).value
         if query.strip():
             source = MatchRows(self.search, self.search.search(query), query, self.favourites)
+            empty = f"No role matches {query.strip()!r}."
         else:
             source = TreeRows(self.roles, "account", self.favourites, self.collapsed, recent=self.recent)
-        tree.show(source, name_width=name_width_for(self.roles), keep=keep or tree.current_role)
+            empty = "No roles listed yet: go back (Esc) until the roles view has listed them."
+        tree.show(source, name_width=name_width_for(self.roles), keep=keep or tree.current_role, empty=empty)
 
     @on(Input.Changed, "#launch-filter")
     def _filter_changed(self) -> None:

@@ -24,11 +24,12 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Op
 
 from app.models import Instance, Role
 from app.screens.populate_steps import NAMING_LABELS, DiffStep, DoneStep, InstanceStep, NamingStep, ProfilesStep, RegionsStep
+from app.screens.worker_errors import ReportsWorkerErrors
 from app.services import roles as listing_service
 from app.services import validation
 from app.services.auth import get_token
-from app.services.awsconfig import load_config
-from app.services.config_editor import ConfigEdit, apply_edit, read_config_text
+from app.services.awsconfig import load_config, read_config_text
+from app.services.config_editor import ConfigEdit, apply_edit
 from app.services.errors import ConfigError, LoginRequired, SsodeckError
 from app.services.name_preview import NamePreview, preview_names
 from app.services.paths import aws_config_file
@@ -49,7 +50,7 @@ class Answer(Message):
         self.kind, self.generation, self.value, self.error = kind, generation, value, error
 
 
-class PopulateWizardScreen(Screen[str | None]):
+class PopulateWizardScreen(ReportsWorkerErrors, Screen[str | None]):
     """Dismisses with a one-line account of what was written, or None when cancelled."""
 
     CSS_PATH = "populate_wizard.tcss"
@@ -236,7 +237,7 @@ class PopulateWizardScreen(Screen[str | None]):
             self.problem = "The roles could not be listed: r tries again, Esc leaves."
         else:
             assert listing is not None
-            self.roles = list(listing.roles)
+            self.roles = sorted(listing.roles, key=lambda role: (role.account_id, role.role_name))  # the preview's ties, steady
             self.listing_from_cache = listing.from_cache
             accounts = len({role.account_id for role in self.roles})
             status.update(f"{len(self.roles)} roles in {accounts} accounts" + (" (from the cached listing)" if listing.from_cache else ""))

@@ -15,13 +15,13 @@ from textual import work
 from textual.message import Message
 
 from app.models import Role
-from app.services import console_launch, settings
+from app.printable import printable
+from app.services import settings
 from app.services.auth import get_token
 from app.services.credentials import get_role_credentials
 from app.services.environment import child_environment, render_exports
 from app.services.errors import LoginRequired, SsodeckError
 from app.services.process_output import credential_json
-from app.services.profile_setup import default_region
 from app.services.targets import Target
 
 if TYPE_CHECKING:
@@ -91,7 +91,13 @@ class RoleActions:
         return role
 
     def _target(self, role: Role, region: str | None = None) -> Target:
-        return Target(self.instance, role.account_id, role.role_name, region or default_region(self.instance))
+        return Target(self.instance, role.account_id, role.role_name, region or self._region())
+
+    def _region(self) -> str:
+        # Imported when first used: the planning modules behind it cost the app's first frame.
+        from app.services.profile_setup import default_region
+
+        return default_region(self.instance)
 
     def _token(self):  # noqa: ANN202 - a token source for the services
         return get_token(self.instance).token
@@ -128,7 +134,7 @@ class RoleActions:
     def action_copy_env(self) -> None:
         role = self._role()
         if role is not None:
-            region = default_region(self.instance)
+            region = self._region()
             self._in_worker(lambda: self.Copy(render_exports(self._credentials(role), region, "sh"), f"export lines for {role.role_name}"))
             self._used(role)
 
@@ -146,7 +152,7 @@ class RoleActions:
             return
         remembered = self._remembered(role)
         screen = DestinationScreen(f"{role.role_name} in {role.account_name or role.account_id}",
-                                   region=remembered.get("region") or default_region(self.instance), destination=remembered.get("destination"))  # fmt: skip
+                                   region=remembered.get("region") or self._region(), destination=remembered.get("destination"))  # fmt: skip
         self.app.push_screen(screen, lambda choice: self._console_chosen(role, choice))  # type: ignore[attr-defined]
 
     def action_console_url(self) -> None:
@@ -165,6 +171,8 @@ class RoleActions:
             settings.remember_console((role.account_id, role.role_name), {"destination": choice.destination, "region": choice.region})
         except SsodeckError:
             pass
+        from app.services import console_launch
+
         plan = console_launch.plan_launch(self._target(role, choice.region), destination=choice.destination)
 
         def launch() -> Message:
@@ -177,7 +185,9 @@ class RoleActions:
     def action_shortcut(self) -> None:
         role = self._role()
         if role is not None:
-            link = console_launch.shortcut_link(self._target(role))
+            from app.services.console_launch import shortcut_link
+
+            link = shortcut_link(self._target(role))
             self.app.copy_text(link, f"the portal shortcut for {role.role_name}")  # type: ignore[attr-defined]
 
     def action_shell(self) -> None:
@@ -231,13 +241,12 @@ class RoleActions:
         import os
 
         app = self.app  # type: ignore[attr-defined]
-        env = child_environment(os.environ, message.credentials, default_region(self.instance))
+        env = child_environment(os.environ, message.credentials, self._region())
         env["SSODECK_ROLE"] = f"{message.role.account_id}/{message.role.role_name}"
         role = message.role
+        banner = printable(f"ssodeck: a shell as {role.role_name} in {role.account_name or role.account_id} ({role.account_id}); exit it to return.")
         try:
-            with app.suspend():
-                print(f"ssodeck: a shell as {role.role_name} in {role.account_name or role.account_id} ({role.account_id}); exit it to return.")
-                code = app.seams.run_shell([app.seams.shell], env)
+            code = app.seams.run_shell(app, [app.seams.shell], env, banner)
         except Exception as error:  # SuspendNotSupported, or no such shell
             self.notify(f"Could not start a shell here: {error}", severity="error")  # type: ignore[attr-defined]
             return

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from app.models import Account, Instance, Role, Token
 from app.screens.role_actions import ROLE_ACTIONS, RoleActions
+from app.screens.worker_errors import ReportsWorkerErrors
 from app.services import credential_cache, settings, token_cache
 from app.services import roles as listing_service
 from app.services.auth import get_token
@@ -38,7 +39,7 @@ def age_text(fetched_at: datetime, now: datetime) -> str:
     return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
-class RolesScreen(RoleActions, Screen[None]):
+class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     CSS_PATH = "roles.tcss"
     AUTO_FOCUS = "#filter"  # type to find a role straight away
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,12 +97,13 @@ class RolesScreen(RoleActions, Screen[None]):
         self.fetched_at: datetime | None = None
         self.streaming = False
         self.name_width = 20
+        self._tree: tuple[tuple, TreeRows] | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session")
         with Horizontal(id="filter-row"):
             yield Static("Filter ", id="filter-label")
-            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Esc clears", id="filter", select_on_focus=False, compact=True)
+            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True)
             yield Static("by account", id="view-label")
         yield RoleTree(id="roles")
         with Horizontal(id="status-row"):
@@ -223,8 +225,14 @@ class RolesScreen(RoleActions, Screen[None]):
         if fetched_at is not None:
             self.fetched_at = fetched_at
         self.search = RoleSearch(roles)
+        self._tree = None
         self.name_width = name_width_for(roles)
         self._rebuild()
+        self._prepare_search(self.search)
+
+    @work(thread=True, exit_on_error=False, group="search")
+    def _prepare_search(self, search: RoleSearch) -> None:
+        search.prepare()  # the first key typed then finds the texts ready
 
     def _rebuild(self) -> None:
         """Show the tree, or the ranked matches of the filter, keeping the cursor's role."""
@@ -233,9 +241,19 @@ class RolesScreen(RoleActions, Screen[None]):
         query = self.query_one("#filter", Input).value
         if query.strip():
             source = MatchRows(self.search, self.search.search(query), query, self.favourites)
+            empty = f"No role matches {query.strip()!r}: every letter must appear in order in the account name, ID or role name."
         else:
-            source = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts)
-        tree.show(source, name_width=self.name_width, keep=keep)
+            source = self._tree_rows()
+            empty = "No roles yet." if self.streaming or not self.fetched_at else "No accounts or roles are assigned to you here."
+        tree.show(source, name_width=self.name_width, keep=keep, empty=empty)
+
+    def _tree_rows(self) -> TreeRows:
+        """The tree for the current listing and view, built once (clearing the filter is free)."""
+        key = (self.view, self.favourites, self.collapsed, self.recent)
+        if self._tree is None or self._tree[0] != key:
+            rows = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts)
+            self._tree = (key, rows)
+        return self._tree[1]
 
     def _counts(self) -> str:
         return f"{len(self.roles)} roles in {len({r.account_id for r in self.roles}) or len(self.accounts)} accounts"
@@ -270,9 +288,10 @@ class RolesScreen(RoleActions, Screen[None]):
         tree = self.query_one(RoleTree)
         filter_box = self.query_one("#filter", Input)
         if filter_box.has_focus:
-            moves = {"down": "cursor(1)", "up": "cursor(-1)", "pagedown": "page(1)", "pageup": "page(-1)"}
+            moves = {"down": (tree.action_cursor, 1), "up": (tree.action_cursor, -1), "pagedown": (tree.action_page, 1), "pageup": (tree.action_page, -1)}
             if event.key in moves:
-                self.run_action(moves[event.key], tree)
+                move, step = moves[event.key]
+                move(step)
                 event.stop()
             return
         if event.is_printable and event.character and event.character.isalnum() and tree.has_focus and event.key not in self._bound_keys():
@@ -285,9 +304,9 @@ class RolesScreen(RoleActions, Screen[None]):
         self.collapsed = self.collapsed | {message.group} if message.fold else self.collapsed - {message.group}
         tree = self.query_one(RoleTree)
         self._rebuild()
-        if message.fold:  # stay on the group that was folded
-            rows = getattr(tree.source, "rows", [])
-            tree.cursor = next((n for n, row in enumerate(rows) if row.kind == "group" and row.group == message.group), tree.cursor)
+        if message.fold and isinstance(tree.source, TreeRows):  # stay on the group that was folded
+            position = tree.source.position(group=message.group)
+            tree.cursor = tree.cursor if position is None else position
 
     @on(RoleTree.Highlighted)
     def _highlighted(self) -> None:
@@ -331,7 +350,7 @@ class RolesScreen(RoleActions, Screen[None]):
         self.app.open_populate(self.instance)
 
     def action_launcher(self) -> None:
-        self.app.open_launcher(self.instance, self.roles, self.query_one(RoleTree).current_role)
+        self.app.open_launcher(self.instance, self.search, self.query_one(RoleTree).current_role)
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """What the command palette offers here: the role actions, then the screen's."""

@@ -7,6 +7,7 @@ token once signed in; denial and expiry stay on screen with a key to try again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from textual import on, work
@@ -18,7 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, LoadingIndicator, Static
 
 from app.models import Instance, Token
-from app.services.auth import get_token
+from app.screens.worker_errors import ReportsWorkerErrors
+from app.services.auth import TokenResult, get_token
 from app.services.errors import SsodeckError
 from app.services.login_ui import BrowserLoginUI
 from app.services.oidc import DevicePrompt
@@ -42,7 +44,7 @@ class ScreenLoginUI(BrowserLoginUI):
         self.screen.post_message(SignInScreen.BrowserStep(url, opened))
 
 
-class SignInScreen(ModalScreen[Token | None]):
+class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
     """Signs in to ``instance``; dismisses with the token, or None when cancelled."""
 
     CSS_PATH = "signin.tcss"
@@ -76,10 +78,12 @@ class SignInScreen(ModalScreen[Token | None]):
             self.token = token
             self.error = error
 
-    def __init__(self, instance: Instance, *, force: bool = False) -> None:
+    def __init__(self, instance: Instance, *, force: bool = False, sign_in: Callable[..., TokenResult] = get_token) -> None:
+        """``sign_in`` is ``auth.get_token`` (tests show a fixed step instead of a live one)."""
         super().__init__()
         self.instance = instance
         self.force = force
+        self.sign_in = sign_in
         self.url: str | None = None
         self.expires_at: datetime | None = None
         self.failed = False
@@ -115,7 +119,7 @@ class SignInScreen(ModalScreen[Token | None]):
     def _sign_in(self) -> None:
         ui = ScreenLoginUI(self)
         try:
-            result = get_token(self.instance, ui=ui, force_login=self.force, renew=True)
+            result = self.sign_in(self.instance, ui=ui, force_login=self.force, renew=True)
         except SsodeckError as error:
             self.post_message(self.Finished(None, error))
             return

@@ -5,13 +5,19 @@ errors), lower-cases option names, turns values that start on the next line into
 of nested keys, and maps ``[profile NAME]`` (shlex-split into exactly two tokens),
 ``[default]``, ``[sso-session NAME]`` and ``[services NAME]``. Matching that here keeps the
 credential-process fast path free of botocore while agreeing with it on every file.
+
+Configs with tens of thousands of profiles exist, so the parse is ``ini``'s (configparser's
+rules at a tenth of its cost), each command's parse is reused by everything in it, and
+botocore's own clients are handed this parse instead of parsing the file again.
 """
 
 from __future__ import annotations
 
 import configparser
-import shlex
+import os
+import re
 
+from app.services import ini
 from app.services.errors import ConfigError
 from app.services.paths import aws_config_name
 
@@ -70,46 +76,91 @@ def _near(name: str, known: dict[str, Section], kind: str) -> str:
 def load_config(path: str | PathLike[str] | None = None) -> AwsConfig:
     """Parse the AWS config file (``AWS_CONFIG_FILE`` or ``~/.aws/config``); missing means empty."""
     path = path if path is not None else aws_config_name()
+    return parse_config_text(read_config_text(path), path)
+
+
+def read_config_text(path: str | PathLike[str]) -> str:
+    """The file exactly as stored (CRLF kept, so an edit can keep it); a missing file reads as empty."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
     except FileNotFoundError:
-        return AwsConfig(path)
+        return ""
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not valid UTF-8 ({error.reason})") from None
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
-    return parse_config_text(text, path)
+
+
+_parsed: dict[str, tuple[str, AwsConfig]] = {}  # per path, the last text parsed and its result
 
 
 def parse_config_text(text: str, path: str | PathLike[str]) -> AwsConfig:
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read_string(text, source=str(path))
-    except configparser.Error as error:
-        raise ConfigError(describe_parse_error(error, path)) from None
-    config = AwsConfig(path)
-    for section in parser.sections():
-        values: Section = {}
-        for option in parser.options(section):
-            raw = parser.get(section, option)
-            values[option] = _nested(raw, path, section) if raw.startswith("\n") else raw
-        _place(config, section, values)
+    """The file's text as botocore reads it. The last result per path is kept: a command asks
+    for the config in several places (instance, profile, plan), and a big file must still be
+    parsed once. Callers treat the result as read-only."""
+    key = os.path.normpath(os.fspath(path))  # the same file however the path is spelt
+    last = _parsed.get(key)
+    if last is not None and last[0] == text:
+        return last[1]
+    config = build_config(text, path)
+    _parsed[key] = (text, config)
     return config
 
 
-def _place(config: AwsConfig, section: str, values: Section) -> None:
-    for prefix, target in (("profile", config.profiles), ("sso-session", config.sso_sessions), ("services", config.services)):
-        if section.startswith(prefix):
-            try:
-                parts = shlex.split(section)
-            except ValueError:
-                return
-            if len(parts) == 2:
-                target[parts[1]] = values
-            return
-    if section == "default":
-        config.profiles["default"] = values
+def build_config(text: str, path: str | PathLike[str]) -> AwsConfig:
+    """Parse without the cache (``parse_config_text`` is the usual entry)."""
+    config = AwsConfig(path)
+    targets = {"profile": config.profiles, "sso-session": config.sso_sessions, "services": config.services}
+    for header, values in raw_sections(text, path).items():
+        found = section_identity(header)
+        if found is not None:  # a later section wins over an earlier one of the same name
+            targets[found[0]][found[1]] = values
+    return config
+
+
+def raw_sections(text: str, path: str | PathLike[str]) -> dict[str, Section]:
+    """Every section by its header, values begun on the next line as one level of nested
+    keys: botocore's ``raw_config_parse`` (which also reads the credentials file)."""
+    try:
+        sections = ini.read(text, str(path))
+    except configparser.Error as error:
+        raise ConfigError(describe_parse_error(error, path)) from None
+    for header, values in sections.items():
+        for key, raw in values.items():
+            if raw.startswith("\n"):
+                values[key] = _nested(raw, path, header)
+    return sections
+
+
+_SHLEX_WHITESPACE = re.compile(r"[ \t\r\n]+")
+
+
+def section_identity(header: str) -> tuple[str, str] | None:
+    """(kind, name) botocore gives a section header: ``profile`` (also for ``[default]``),
+    ``sso-session`` or ``services``; None for a section it does not address by name."""
+    if header.startswith("profile"):
+        kind = "profile"
+    elif header.startswith("sso-session"):
+        kind = "sso-session"
+    elif header.startswith("services"):
+        kind = "services"
+    else:
+        return ("profile", "default") if header == "default" else None
+    parts = _shlex_split(header)
+    return (kind, parts[1]) if parts is not None and len(parts) == 2 else None
+
+
+def _shlex_split(text: str) -> list[str] | None:
+    """``shlex.split`` as botocore calls it, with a fast path for the usual unquoted header."""
+    if '"' not in text and "'" not in text and "\\" not in text:
+        return _SHLEX_WHITESPACE.split(text.strip(" \t\r\n"))
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return None
 
 
 def _nested(raw: str, path: str | PathLike[str], section: str) -> dict[str, str]:

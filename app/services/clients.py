@@ -4,7 +4,10 @@ These APIs take no SigV4 signature, so clients are unsigned and never look for A
 credentials; the AWS_PROFILE of the caller is ignored (a missing profile must not break
 sign-in). Endpoints still follow botocore's own resolution, so ``AWS_ENDPOINT_URL_SSO`` and
 ``AWS_ENDPOINT_URL_SSO_OIDC`` point them at a local emulator exactly as they do for the
-AWS CLI. Clients are cached per process because creating one costs tens of milliseconds.
+AWS CLI, and so do ``[services]`` sections and ``endpoint_url`` in ``[default]``. botocore
+gets those file settings from ssodeck's own parse of the config, which the command has
+made already, instead of parsing the file again itself. Clients are cached per process
+because creating one costs tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from __future__ import annotations
 import os
 import threading
 from typing import Any
+
+from app.services.awsconfig import load_config, raw_sections, read_config_text
+from app.services.paths import aws_credentials_name
 
 _lock = threading.Lock()
 _clients: dict[tuple, Any] = {}
@@ -33,13 +39,11 @@ def client(service: str, region: str, *, max_attempts: int = 1, max_pool: int = 
 
 
 def _make(service: str, region: str, max_attempts: int, max_pool: int) -> Any:
-    import botocore.session
     from botocore import UNSIGNED
     from botocore.config import Config
     from botocore.configprovider import ConstantProvider
-    from botocore.exceptions import ConfigParseError
 
-    session = botocore.session.Session()
+    session = _session(_file_settings())
     # The data plane needs no profile, and a caller's AWS_PROFILE naming a profile that does
     # not exist would otherwise make botocore fail before any request.
     session.get_component("config_store").set_config_provider("profile", ConstantProvider(None))
@@ -52,13 +56,37 @@ def _make(service: str, region: str, max_attempts: int, max_pool: int) -> Any:
         max_pool_connections=max_pool,
         user_agent_extra="ssodeck",
     )
-    try:
-        return session.create_client(service, region_name=region, config=config)
-    except ConfigParseError:
-        from app.services.awsconfig import load_config
+    return session.create_client(service, region_name=region, config=config)
 
-        load_config()  # raises ConfigError naming the file and line
-        raise
+
+def _file_settings() -> dict[str, Any]:
+    """What botocore's ``Session.full_config`` holds for a session without a profile: the
+    ``[default]`` profile with the credentials file's ``[default]`` merged over it, as
+    botocore merges them, and the ``[services]`` sections. Raises ConfigError naming the
+    file and line for a file botocore could not read either."""
+    config = load_config()
+    credentials = aws_credentials_name()
+    merged = dict(config.profiles.get("default", {}))
+    merged.update(raw_sections(read_config_text(credentials), credentials).get("default", {}))
+    return {"profiles": {"default": merged} if merged else {}, "sso_sessions": config.sso_sessions, "services": config.services}
+
+
+def _session(full_config: dict[str, Any]) -> Any:
+    """A botocore Session that reads its file settings from ``full_config`` rather than the files.
+
+    botocore takes every file setting a client uses (endpoint URLs, ``[services]``,
+    ``ca_bundle``, retry and defaults modes, ...) through the public ``Session.full_config``
+    property, so overriding it is all it takes. This is the one place that relies on that;
+    tests/test_clients.py fails loudly if botocore ever parses a file behind it.
+    """
+    import botocore.session
+
+    class ParsedSession(botocore.session.Session):
+        @property
+        def full_config(self) -> dict[str, Any]:
+            return full_config
+
+    return ParsedSession()
 
 
 def error_code(error: Exception) -> str:

@@ -4,13 +4,12 @@ Planning decides every change from the file as botocore reads it (``parse_config
 "unchanged" means unchanged for the AWS tools, and a re-run with nothing new costs one parse
 and leaves the file byte for byte. Only when something changes is the text loaded into
 configupdater, whose block tree keeps every original line; the edit is rendered from that
-tree, touching only the lines of keys that change. The result is parsed again and checked
-before anyone may write it.
+tree, touching only the lines of keys that change. What was rewritten is parsed again and
+checked before anyone may write it.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,9 +19,11 @@ from typing import Literal
 
 from app.models import ProfilePlan
 from app.services.atomic import atomic_write, backup_path
-from app.services.awsconfig import AwsConfig, parse_config_text
+from app.services import ini
+from app.services.awsconfig import AwsConfig, Section, build_config, parse_config_text, raw_sections, read_config_text, section_identity
+from app.services.config_diff import unified
+from app.services.config_render import SectionEdit, Span, render, section_header
 from app.services.errors import ConfigError
-from app.services.config_render import SectionEdit, render, section_header
 from app.services.locks import exclusive
 
 EXISTING_ACTIONS = ("keep", "overwrite", "discard")
@@ -49,6 +50,7 @@ class ConfigEdit:
     changes: tuple[SectionChange, ...]
     renamed: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    spans: tuple[Span, ...] = ()  # where after differs from before (all of it when not given)
 
     @property
     def changed(self) -> bool:
@@ -59,9 +61,7 @@ class ConfigEdit:
         file's name in its header (default: the path)."""
         if not self.changed:
             return ""
-        name = name or str(self.path)
-        lines = difflib.unified_diff(_lines(self.before), _lines(self.after), name, name)
-        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+        return unified(Path(name) if name else self.path, self.before, self.after, self.spans or ((0, len(self.before), 0, len(self.after)),))
 
     def summary(self) -> dict[str, int]:
         """How many profiles the edit adds, changes, removes and leaves alone."""
@@ -70,19 +70,6 @@ class ConfigEdit:
             if change.section.startswith("profile "):
                 counts[change.kind] = counts.get(change.kind, 0) + 1
         return counts  # "skip" appears only when something was left alone on purpose
-
-
-def read_config_text(path: Path) -> str:
-    """The file exactly as stored (CRLF kept); a missing file reads as empty."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return ""
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not valid UTF-8 ({error.reason})") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
 
 
 def writable_key(key: str) -> bool:
@@ -131,9 +118,9 @@ def plan_sections(
     touched = {name: edit for name, edit in edits.items() if edit.new or edit.writes or edit.deletes}
     if not touched and not removed:
         return ConfigEdit(path, before_text, before_text, tuple(changes))
-    after = render(path, before_text, touched, removed)
-    _verify(path, after, touched.values())
-    return ConfigEdit(path, before_text, after, tuple(changes))
+    after, spans = render(path, before_text, touched, removed)
+    _verify(path, after, spans, touched.values())
+    return ConfigEdit(path, before_text, after, tuple(changes), spans=tuple(spans))
 
 
 def apply_edit(edit: ConfigEdit) -> Path | None:
@@ -184,22 +171,40 @@ def _always_updated(key: str) -> bool:
     return key.startswith("sso_") or key in ("region", "credential_process")
 
 
-def _verify(path: Path, after: str, edits: Iterable[SectionEdit]) -> None:
-    """Refuse to hand out a plan whose text botocore would read differently from the plan."""
+def _verify(path: Path, after: str, spans: list[Span], edits: Iterable[SectionEdit]) -> None:
+    """Refuse to hand out a plan whose text botocore would read differently from the plan.
+
+    Only the rewritten stretches are read, each from the unindented header line at or before
+    it (from there on configparser reads a text exactly as inside the whole file); the rest
+    is the file as it was read. A ``[DEFAULT]`` section reaches into every section, so with
+    one the whole text is read.
+    """
+    if "[DEFAULT" in after:
+        ranges = [(0, len(after))]
+    else:
+        ranges = []
+        for start, end in sorted((ini.chunk_start(after, start), end) for _, _, start, end in spans if end > start):
+            if ranges and start <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
+            else:
+                ranges.append((start, end))
+    sections: dict[tuple[str, str], Section] = {}
     try:
-        parsed = parse_config_text(after, path)
+        for start, end in ranges:
+            for header, values in raw_sections(after[start:end], path).items():
+                found = section_identity(header)
+                if found is not None:
+                    sections[found] = values
     except ConfigError as error:
+        try:  # the whole text, for the line number in the message
+            build_config(after, path)
+        except ConfigError as whole:
+            error = whole
         raise ConfigError(f"ssodeck planned a file botocore cannot read, so nothing was written ({error})") from None
     for edit in edits:
         plan = edit.plan
-        sections = parsed.profiles if plan.kind == "profile" else parsed.sso_sessions
-        values = sections.get(plan.name, {})
+        values = sections.get((plan.kind, plan.name), {})
         wrong = [key for key, value in edit.writes.items() if values.get(key) != value]
         wrong += [key for key in edit.deletes if key in values]
         if wrong:
             raise ConfigError(f"{path}: the planned [{plan.section}] would not read back as planned ({wrong[0]}); nothing was written")
-
-
-def _lines(text: str) -> list[str]:
-    """Lines split on newlines only (``str.splitlines`` would also split on form feeds etc.)."""
-    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)

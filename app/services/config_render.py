@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from configupdater import ConfigUpdater, Option, Section, Space
 
 from app.models import ProfilePlan
+from app.services.awsconfig import section_identity
 from app.services.errors import ConfigError
 
-_SHLEX_WHITESPACE = re.compile(r"[ \t\r\n]+")
 _HEADER = re.compile(r"^\[(.+)\]", re.MULTILINE)
 _INDENTED_HEADER = re.compile(r"^[^\S\n]+\[.+\]", re.MULTILINE)
 
@@ -40,22 +39,9 @@ def section_header(kind: str, name: str) -> str:
 
 
 def identity(section: str) -> str | None:
-    """What botocore calls a section (``build_profile_map``); None if it is not addressable."""
-    for kind in ("profile", "sso-session", "services"):
-        if section.startswith(kind):
-            parts = _shlex_split(section)
-            return f"{kind} {parts[1]}" if parts is not None and len(parts) == 2 else None
-    return "profile default" if section == "default" else None
-
-
-def _shlex_split(text: str) -> list[str] | None:
-    """``shlex.split`` as botocore calls it, with a fast path for the usual unquoted header."""
-    if not any(char in text for char in "'\"\\"):
-        return _SHLEX_WHITESPACE.split(text.strip(" \t\r\n")) if text.strip(" \t\r\n") else []
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return None
+    """What botocore calls a section (``profile NAME``, ``sso-session NAME``); None if it is not addressable."""
+    found = section_identity(section)
+    return f"{found[0]} {found[1]}" if found is not None else None
 
 
 class _Out:
@@ -64,14 +50,16 @@ class _Out:
     def __init__(self, eol: str) -> None:
         self.eol = eol
         self.chunks: list[str] = []
+        self.size = 0
 
     def add(self, text: str) -> None:
         if text:
             self.chunks.append(text)
+            self.size += len(text)
 
     def end_line(self) -> None:
         if self.chunks and not self.chunks[-1].endswith("\n"):
-            self.chunks.append(self.eol)
+            self.add(self.eol)
 
     def at_blank_line(self) -> bool:
         """True at the start of the file or right after a blank line."""
@@ -88,24 +76,37 @@ class _Out:
         return "".join(self.chunks)
 
 
-def render(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str]) -> str:
+Span = tuple[int, int, int, int]  # a rewritten stretch: start and end in the old text, then in the new
+
+
+def render(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str]) -> tuple[str, list[Span]]:
+    """The new text, and the stretches of it that differ from ``text`` (whole lines, in order);
+    everything between them is copied unchanged, so checks and diffs need look only there."""
     newline = text.find("\n")
     out = _Out("\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n")
+    spans: list[Span] = []
     if removed or any(not edit.new for edit in edits.values()):
-        _render_existing(path, text, edits, removed, out)
+        _render_existing(path, text, edits, removed, out, spans)
     else:
         out.add(text)  # only additions: the existing text is kept whole, no tree needed
-    for edit in edits.values():
-        if edit.new:
+    new = [edit for edit in edits.values() if edit.new]
+    if new:
+        if spans and spans[-1][1] == len(text):  # the last chunk was rewritten: one stretch to the end
+            old_start, _, new_start, _ = spans.pop()
+        else:  # the last line, if it lacks its line end, gains one
+            unended = len(text) - (text.rfind("\n") + 1)
+            old_start, new_start = len(text) - unended, out.size - unended
+        for edit in new:
             out.end_line()
             if not out.at_blank_line():
                 out.add(out.eol)
             out.add(f"[{section_header(edit.plan.kind, edit.plan.name)}]{out.eol}")
             out.add("".join(_new_line(key, value, out.eol) for key, value in edit.writes.items()))
-    return out.text()
+        spans.append((old_start, len(text), new_start, out.size))
+    return out.text(), spans
 
 
-def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str], out: _Out) -> None:
+def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], removed: set[str], out: _Out, spans: list[Span]) -> None:
     """Copy the text chunk by chunk; only chunks holding a touched section go through configupdater.
 
     A chunk starts at an unindented header line, which configparser can never read as part of
@@ -113,7 +114,8 @@ def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], remov
     keeps an edit of a few sections in a 70,000-line file from building a tree of all of it.
     """
     wanted = set(edits) | removed
-    chunks = [text[start:end] for start, end in _chunk_bounds(text)]
+    bounds = _chunk_bounds(text)
+    chunks = [text[start:end] for start, end in bounds]
     trees: dict[int, ConfigUpdater] = {}
     chosen: dict[str, tuple[int, int]] = {}  # the last section botocore knows by that name wins
     for index, chunk in enumerate(chunks):
@@ -137,6 +139,7 @@ def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], remov
         if index not in targets:
             out.add(chunk)
             continue
+        begin = out.size
         position = -1
         for block in (trees.get(index) or _tree(path, chunk)).iter_blocks():
             position += isinstance(block, Section)
@@ -147,6 +150,7 @@ def _render_existing(path: Path, text: str, edits: dict[str, SectionEdit], remov
                 _render_edited(block, edits[name], out)
             else:
                 out.add(str(block))
+        spans.append((*bounds[index], begin, out.size))
 
 
 def _chunk_bounds(text: str) -> list[tuple[int, int]]:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from app.models import Instance
 from app.services import credential_cache, portal, roles, token_cache
-from app.services.awsconfig import load_config, text_value
+from app.services.awsconfig import load_config, profile_sso, text_value
 from app.services.errors import ConfigError
-from app.services.instances import profile_instance
 from app.services.locks import exclusive
 from app.services.targets import format_account_id
 
@@ -61,12 +60,13 @@ def known_roles(instance: Instance) -> set[tuple[str, str]]:
         config = load_config()
     except ConfigError:
         return pairs
+    wanted = (instance.start_url, instance.region, instance.session_name)  # what makes instances equal
     for name, section in config.profiles.items():
         account, role = text_value(section, "sso_account_id"), text_value(section, "sso_role_name")
         if not (account and role):
             continue
         try:
-            if profile_instance(config, name) == instance:
+            if profile_sso(config, name) == wanted:
                 pairs.add((format_account_id(account), role))
         except ConfigError:
             continue

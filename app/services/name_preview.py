@@ -29,7 +29,8 @@ class PreviewRow(NamedTuple):
 
 @dataclass(frozen=True)
 class NamePreview:
-    """Every (role, region) with its profile name, sorted by name (skipped ones last)."""
+    """Every (role, region) with its profile name, sorted by name (skipped ones last; a name
+    several roles share lists them in the order of ``roles``)."""
 
     roles: Sequence[Role]
     regions: tuple[str, ...]

@@ -39,6 +39,11 @@ def aws_config_name() -> str:
     return expand(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
 
 
+def aws_credentials_name() -> str:
+    """The shared credentials file, which botocore reads beside the config file."""
+    return expand(os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
+
+
 def aws_config_file() -> Path:
     return _path(aws_config_name())
 

@@ -23,24 +23,17 @@ from app.services.errors import ConfigError
 from app.services.instances import config_instances
 from app.services.populate import parse_defaults, plan_populate
 from app.services.profile_names import NamingOptions, validate_naming
-from app.services.profile_setup import DISABLE_PROCESS_ENV, credential_process_command, env_flag
+from app.services.profile_setup import DISABLE_PROCESS_ENV, configured_region, credential_process_command, env_flag
 
 SEPARATOR_ENV = "AWS_CONFIGURE_SSO_DEFAULT_PROFILE_NAME_SEPARATOR"
 _NAMING = NamingOptions()  # the flags' defaults, left out of command lines
-
-
-def default_regions() -> list[str]:
-    """The regions populate writes when none are named (the configure default, else the
-    AWS default region); empty when neither is set."""
-    region = os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    return [region] if region else []
 
 
 def suggested_regions(config: AwsConfig, instance: Instance) -> list[str]:
     """The region to start the wizard with: the configure default, the ``[default]``
     profile's region, or the instance's own."""
     default = text_value(config.profiles.get("default", {}), "region")
-    usable = [region for region in (*default_regions(), default) if region and validation.REGION.fullmatch(region)]
+    usable = [region for region in (configured_region(), default) if region and validation.REGION.fullmatch(region)]
     return usable[:1] or [instance.region]
 
 

@@ -4,9 +4,15 @@ profile for this role", so both write the same bytes for the same choices."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from app.models import Instance
 from app.services import roles as listing_service
+from app.services import validation
+from app.services.awsconfig import AwsConfig, text_value
+from app.services.errors import ConfigError
+from app.services.instances import profile_instance
+from app.services.targets import format_account_id
 from app.services.config_editor import ConfigEdit, read_config_text
 from app.services.paths import aws_config_file
 from app.services.populate import plan_profile, profile_values
@@ -28,9 +34,50 @@ def credential_process_command(enabled: bool | None = None) -> str | None:
     return (os.environ.get("AWS_SSO_CREDENTIAL_PROCESS_NAME") or DEFAULT_PROCESS) if enabled else None
 
 
+def configured_region() -> str | None:
+    """The region ``configure`` defaults to: AWS_CONFIGURE_DEFAULT_REGION, AWS_DEFAULT_REGION."""
+    return os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+
 def default_region(instance: Instance) -> str:
     """The region a new profile suggests: the configure defaults, else the instance's."""
-    return os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or instance.region
+    return configured_region() or instance.region
+
+
+@dataclass(frozen=True)
+class ProfileChoices:
+    """What a profile for one role is made of, as far as it is known without asking anyone:
+    the flags, then the existing profile of that name, then the environment."""
+
+    instance: Instance | None  # the existing profile's, when no flag names one
+    account_id: str | None
+    role_name: str | None
+    region: str | None
+
+    @property
+    def missing(self) -> list[str]:
+        return [what for what, value in (("account", self.account_id), ("role", self.role_name), ("region", self.region)) if not value]
+
+
+def profile_choices(config: AwsConfig, name: str, *, account_id: str | None, role_name: str | None, region: str | None, instance_named: bool) -> ProfileChoices:
+    """Fill in what the flags leave out from profile ``name`` (if it exists) and the
+    configure defaults; ``instance_named`` says a flag already chose the instance."""
+    existing = config.profiles.get(name, {})
+    instance = None
+    if existing and not instance_named:
+        try:
+            instance = profile_instance(config, name)
+        except ConfigError:
+            instance = None
+    region = region or text_value(existing, "region") or configured_region()
+    if region:
+        validation.region(region)
+    return ProfileChoices(
+        instance=instance,
+        account_id=format_account_id(account_id) if account_id else text_value(existing, "sso_account_id") or None,
+        role_name=role_name or text_value(existing, "sso_role_name") or None,
+        region=region,
+    )
 
 
 def suggested_name(instance: Instance, account_id: str, account_name: str, role_name: str, region: str) -> str:

@@ -17,21 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from app.models import Role
 
-FINE_LIMIT = 400  # hits that get the fine score; the rest keep the coarse order
+FINE_LIMIT = 200  # hits that get the fine score (more than a screenful); the rest keep the coarse order
+REMEMBERED = 64  # recent queries whose answers are kept, so erasing a letter costs nothing
 FIELDS = ("account_name", "account_id", "role_name")
 _SEPARATOR = "  "  # between fields: two spaces, so a term never spans two fields by accident
 # A word starts after a non-letter/digit, at an upper-case letter after a lower-case one
 # (AdministratorAccess), and at a digit after a letter (prod2).
 _WORD_START = re.compile(r"(?<![^\W_])[^\W_]|(?<=[a-z])[A-Z]|(?<=[A-Za-z])[0-9]")
-
-
-class Hit(NamedTuple):
-    index: int  # position of the role in the searched sequence
-    key: tuple[float, int, int]  # lower sorts first
 
 
 @dataclass(frozen=True)
@@ -56,42 +51,67 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 
 class RoleSearch:
-    """A searchable view of a fixed sequence of roles; build a new one when the roles change."""
+    """A searchable view of a fixed sequence of roles; build a new one when the roles change.
+
+    ``search`` returns positions in ``roles``, best first. The lower-cased texts are made on
+    the first search, so building one for a listing that is still streaming in is cheap.
+    """
 
     def __init__(self, roles: Sequence[Role]) -> None:
         self.roles = roles
-        self.originals = [text_of(role) for role in roles]
-        self.texts = [text.lower() for text in self.originals]
+        self._originals: list[str] | None = None
+        self._texts: list[str] = []
+        self._lengths: list[int] = []
         self._last_query: list[str] | None = None
         self._last_indices: list[int] | None = None
+        self._answers: dict[tuple[str, ...], list[int]] = {}
 
-    def search(self, query: str) -> list[Hit]:
+    def prepare(self) -> RoleSearch:
+        """Make the search texts now (e.g. in a worker thread) rather than on the first key."""
+        if self._originals is None:
+            originals = [text_of(role) for role in self.roles]
+            self._texts = [text.lower() for text in originals]
+            self._lengths = [len(text) for text in self._texts]
+            self._originals = originals  # last: it says the rest is ready (another thread may be asking)
+        return self
+
+    def search(self, query: str) -> list[int]:
         """Every role matching ``query``, best first; an empty query matches nothing."""
         terms = terms_of(query)
         if not terms:
             self._last_query = self._last_indices = None
             return []
+        remembered = self._answers.get(tuple(terms))
+        if remembered is not None:
+            self._last_query, self._last_indices = terms, remembered
+            return remembered
+        self.prepare()
         candidates = self._narrowed(terms)
         patterns = [_term_pattern(term).search for term in terms]
-        texts = self.texts
-        hits: list[Hit] = []
+        texts, lengths = self._texts, self._lengths
+        found: list[tuple[int, int, int, int]] = []  # (span, start, length, index): sorts coarse-best first
+        append = found.append
         if len(patterns) == 1:
             (search,) = patterns
             for index in candidates:
-                found = search(texts[index])
-                if found is not None:
-                    start, end = found.span()
-                    hits.append(Hit(index, (end - start, start, len(texts[index]))))
+                match = search(texts[index])
+                if match is not None:
+                    start, end = match.span()
+                    append((end - start, start, lengths[index], index))
         else:
             for index in candidates:
                 text = texts[index]
-                spans = [search(text) for search in patterns]
-                if all(spans):
-                    gaps = sum(m.end() - m.start() for m in spans)
-                    hits.append(Hit(index, (gaps, min(m.start() for m in spans), len(text))))
-        hits.sort(key=lambda hit: hit.key)
-        self._last_query, self._last_indices = terms, [hit.index for hit in hits]
-        return _refined(hits, terms, texts, self.originals)
+                matches = [search(text) for search in patterns]
+                if all(matches):
+                    append((sum(m.end() - m.start() for m in matches), min(m.start() for m in matches), lengths[index], index))
+        found.sort()
+        order = [item[3] for item in found]
+        self._last_query, self._last_indices = terms, order
+        answer = self._refined(order[:FINE_LIMIT], terms) + order[FINE_LIMIT:]
+        if len(self._answers) >= REMEMBERED:
+            self._answers.pop(next(iter(self._answers)))
+        self._answers[tuple(terms)] = answer
+        return answer
 
     def _narrowed(self, terms: list[str]) -> Sequence[int]:
         """Roles that can still match: the previous hits if this query extends the last one
@@ -100,7 +120,22 @@ class RoleSearch:
         if last is not None and self._last_indices is not None and len(terms) >= len(last):
             if all(term.startswith(old) for term, old in zip(terms, last)):
                 return self._last_indices
-        return range(len(self.texts))
+        return range(len(self.roles))
+
+    def _refined(self, head: list[int], terms: list[str]) -> list[int]:
+        """The best coarse hits in fine order (higher score first, then earlier, then shorter)."""
+        texts, originals = self._texts, self._originals or []
+        scored = []
+        for index in head:
+            text = texts[index]
+            score, first = 0.0, len(text)
+            for term in terms:
+                positions = match_positions(text, term)
+                score += fine_score(originals[index], positions)
+                first = min(first, positions[0])
+            scored.append((-score, first, len(text), index))
+        scored.sort()
+        return [item[3] for item in scored]
 
     def highlight(self, index: int, query: str) -> Highlight:
         return highlight(self.roles[index], query)
@@ -112,22 +147,6 @@ def _fields(role: Role) -> tuple[str, str, str]:
 
 def text_of(role: Role) -> str:
     return _SEPARATOR.join(_fields(role))
-
-
-def _refined(hits: list[Hit], terms: list[str], texts: list[str], originals: list[str]) -> list[Hit]:
-    """Re-order the best hits by the fine score; the rest follow in coarse order."""
-    head = hits[:FINE_LIMIT]
-    scored = []
-    for hit in head:
-        text, original = texts[hit.index], originals[hit.index]
-        score, first = 0.0, len(text)
-        for term in terms:
-            positions = match_positions(text, term)
-            score += fine_score(original, positions)
-            first = min(first, positions[0])
-        scored.append(Hit(hit.index, (-score, first, hit.key[2])))
-    scored.sort(key=lambda hit: hit.key)
-    return scored + hits[FINE_LIMIT:]
 
 
 def match_positions(text: str, term: str) -> tuple[int, ...]:
@@ -197,4 +216,4 @@ def highlight(role: Role, query: str) -> Highlight:
 
 def rank_roles(roles: Sequence[Role], query: str) -> list[Role]:
     """The roles matching ``query``, best first (for one-off searches like the CLI's)."""
-    return [roles[hit.index] for hit in RoleSearch(roles).search(query)]
+    return [roles[index] for index in RoleSearch(roles).search(query)]

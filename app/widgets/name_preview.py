@@ -11,7 +11,8 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.containers import ScrollableContainer
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -26,14 +27,7 @@ class NamePreviewList(ScrollView, can_focus=True):
     """Names first; a shared name is marked ``!`` (populate refuses it), a name told apart
     by account ID ``+``, a skipped role ``-``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", "Up", show=False),
-        Binding("down", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "First", show=False),
-        Binding("end", "scroll_end", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = ScrollableContainer.BINDINGS  # arrows, page and home/end keys scroll
     COMPONENT_CLASSES: ClassVar[set[str]] = {"name-preview--shared", "name-preview--renamed", "name-preview--detail"}
     DEFAULT_CSS = """
     NamePreviewList {

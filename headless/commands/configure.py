@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 
 import click
@@ -11,21 +10,20 @@ import click
 from app.models import Account, Instance, Role
 from app.services import roles as role_service
 from app.services import validation
-from app.services.awsconfig import load_config, text_value
+from app.services.awsconfig import load_config
 from app.services.config_editor import EXISTING_ACTIONS, ConfigEdit, apply_edit, read_config_text
 from app.services.errors import ConfigError
-from app.services.instances import profile_instance, session_or_new, specifier_from
+from app.services.instances import session_or_new, specifier_from
 from app.services.paths import aws_config_file
-from app.services.populate import parse_defaults, plan_profile, profile_values
-from app.services.populate_choices import SEPARATOR_ENV, PopulateChoices, default_regions
+from app.services.populate import parse_defaults
+from app.services.populate_choices import SEPARATOR_ENV, PopulateChoices
 from app.services.profile_names import CASES, NamingOptions
-from app.services.profile_setup import credential_process_command
+from app.services.profile_setup import configured_region, credential_process_command, plan_role_profile, profile_choices
 from app.services.ratelimit import limiter_for
-from app.services.targets import format_account_id
 from headless.common import note, resolve_instances, token_source
 from headless.picker import pick
-from headless.progress import listing_progress
 from headless.completion import ACCOUNT_ID, SSO_SESSION, profiles
+from headless.progress import listing_progress
 
 
 def stdin_is_terminal() -> bool:
@@ -99,23 +97,13 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
     defaults = parse_defaults(config_defaults, credential_process=process)
     if output_format:
         defaults["output"] = output_format
-    config = load_config()
-    existing = config.profiles.get(profile_name, {})
-    if not (start_url or sso_region or sso_session) and existing:
-        try:
-            instance = profile_instance(config, profile_name)
-        except ConfigError:
-            instance = _instance(start_url, sso_region, sso_session)
-    else:
-        instance = _instance(start_url, sso_region, sso_session)
-    account_id = format_account_id(account_id) if account_id else text_value(existing, "sso_account_id") or None
-    role_name = role_name or text_value(existing, "sso_role_name") or None
-    region = region or text_value(existing, "region") or os.environ.get("AWS_CONFIGURE_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
-    if region:
-        validation.region(region)
-    missing = [flag for flag, value in (("--account-id", account_id), ("--role-name", role_name), ("--region", region)) if not value]
-    if missing and not (interactive and stdin_is_terminal()):
-        raise click.UsageError(f"missing {', '.join(missing)} (run in a terminal without --non-interactive to pick them)")
+    choices = profile_choices(load_config(), profile_name, account_id=account_id, role_name=role_name, region=region,
+                              instance_named=bool(start_url or sso_region or sso_session))  # fmt: skip
+    instance = choices.instance or _instance(start_url, sso_region, sso_session)
+    account_id, role_name, region = choices.account_id, choices.role_name, choices.region
+    flags = {"account": "--account-id", "role": "--role-name", "region": "--region"}
+    if choices.missing and not (interactive and stdin_is_terminal()):
+        raise click.UsageError(f"missing {', '.join(flags[what] for what in choices.missing)} (run in a terminal without --non-interactive to pick them)")
     if not (account_id and role_name):  # only what is missing is listed and picked: a complete profile never prompts
         account_id, role_name = _pick_role(instance, account_id, role_name, force_refresh)
     while not region:
@@ -124,18 +112,13 @@ def configure_profile(profile_name, start_url, sso_region, account_id, role_name
             region = validation.region(answer)
         except ConfigError as error:
             note(str(error))
-    listing = role_service.load_cached(instance)
-    names = {a.account_id: a.name for a in listing.accounts} if listing else {}
-    values = profile_values(
-        instance, account_id, names.get(account_id, account_id), role_name, region, name=profile_name,
-        sso_session=instance.session_name, defaults=defaults, credential_process=process, auto_populated=False,
+    edit = plan_role_profile(
+        instance, name=profile_name, account_id=account_id, role_name=role_name, region=region,
+        defaults=defaults, credential_process=process, existing_action=existing_config_action,
     )  # fmt: skip
-    path = aws_config_file()
-    drop = ("credential_process",) if process is None else ()
-    session = instance if instance.session_name else None
-    edit = plan_profile(path, read_config_text(path), profile_name, values, existing_config_action, drop_keys=drop, session=session)
-    if session and any(c.kind == "add" and c.section == f"sso-session {session.session_name}" for c in edit.changes):
-        note(f"Also writing [sso-session {session.session_name}] for {session.start_url}")
+    session = instance.session_name
+    if session and any(c.kind == "add" and c.section == f"sso-session {session}" for c in edit.changes):
+        note(f"Also writing [sso-session {session}] for {instance.start_url}")
     _finish(edit, dry_run)
 
 
@@ -199,7 +182,7 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
         safe_account_names=safe_account_names,
     )
     choices = PopulateChoices(
-        tuple(regions) or tuple(default_regions()), naming, existing_config_action, sso_session, credential_process, prune,
+        tuple(regions) or tuple(r for r in (configured_region(),) if r), naming, existing_config_action, sso_session, credential_process, prune,
         tuple(config_defaults), on_duplicate,
     )  # fmt: skip
     if interactive:

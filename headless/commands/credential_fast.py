@@ -2,10 +2,12 @@
 
 SDKs run credential_process every time their credentials near expiry, so its start-up time
 is paid again and again. This path handles the common form, ``--profile NAME`` with no
-AWS_SSO_* overrides: it reads the profile and the credential cache with the same functions
-the full command uses, and prints. It imports neither click, botocore nor dataclasses.
+AWS_SSO_* overrides: it reads the profile and its sso-session (only those sections, however
+big the config: ``config_lookup``) and the credential cache with the same functions the
+full command uses, and prints. It imports neither click, botocore nor dataclasses.
 Whenever it cannot answer (other flags, cache miss, credentials within 15 minutes of
-expiry, any error) it returns False and the full command takes over.
+expiry, a config it cannot read with certainty, any error) it returns False and the full
+command takes over.
 """
 
 from __future__ import annotations
@@ -29,11 +31,15 @@ def serve_from_cache(args: list[str]) -> bool:
     if not profile or any(os.environ.get(name) for name in OVERRIDES):
         return False
     try:
-        from app.services.awsconfig import load_config, profile_sso, text_value
+        from app.services.awsconfig import profile_sso, text_value
+        from app.services.config_lookup import find_profile
         from app.services.credential_cache import path_for, read_fresh
+        from app.services.paths import aws_config_name
         from app.services.process_output import cached_json
 
-        config = load_config()
+        config = find_profile(aws_config_name(), profile)
+        if config is None:
+            return False
         start_url, _region, session_name = profile_sso(config, profile)
         section = config.profile(profile)
         account_id, role_name = text_value(section, "sso_account_id"), text_value(section, "sso_role_name")

@@ -15,8 +15,8 @@ from types import FrameType
 import click
 
 from app.emulator import Emulator, generate_org
+from app.emulator.server import ADMIN_CREDENTIALS, DEFAULT_REGION, DEFAULT_START_URL
 from app.services import validation
-from app.emulator.server import DEFAULT_REGION, DEFAULT_START_URL
 
 
 @click.group("emulator")
@@ -53,8 +53,9 @@ def serve(
     region: str,
     seed: int,
 ) -> None:
-    """Serve sso-oidc, the access portal, console federation and STS on one local URL
-    until Ctrl-C. Prints the URL and `export` lines to stdout."""
+    """Serve sso-oidc, the access portal, console federation, STS and the admin APIs
+    (sso-admin, identitystore, organizations) on one local URL until Ctrl-C. Prints the
+    URL and `export` lines to stdout."""
     validation.region(region, "--region")
     validation.start_url(start_url, "--start-url")
     org = generate_org(accounts=accounts, seed=seed)
@@ -79,6 +80,9 @@ def serve(
             f"{accounts} accounts ({active} active) | user {emu.user}"
         )
         for name, value in emu.env().items():
+            click.echo(f"export {name}={shlex.quote(value)}")
+        click.echo("# Credentials for `ssodeck admin` (the emulator accepts any; these act as the management account's administrator):")
+        for name, value in ADMIN_CREDENTIALS.items():
             click.echo(f"export {name}={shlex.quote(value)}")
         approval = "sign-ins are approved automatically" if auto_approve else f"approve sign-ins at {emu.url}/device"
         click.echo(f"# With these variables set, `ssodeck login` will now work ({approval}). Ctrl-C stops.")

@@ -1,0 +1,104 @@
+"""How long does one keystroke in the filter take with 20,000 roles, ranking and redraw included?
+
+    python bench/tui_filter.py [--roles 20000] [--query prdadmin]
+
+Two measurements, both in one run:
+
+1. The app's own work per keystroke, in process (Textual's headless driver): the filter's
+   new value is ranked against every role (``RolesScreen._rebuild``: search, rows, cursor)
+   and the visible rows are drawn (``RoleTree.render_lines`` for the whole 120x40 view).
+   This is the part ssodeck controls; the goal is 16 ms.
+2. End to end in a real terminal: ``ssodeck`` runs in a pseudo-terminal over a warm cache of
+   the same listing; each key is written and timed until the terminal output for it ends.
+   This adds Textual's event dispatch, its frame pacing (it draws at most 60 frames a
+   second) and writing to the terminal. Baseline: the same measurement with a one-role
+   listing, in the same run, so the ratio shows what the 20,000 roles add.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+
+from _env import isolate
+from _tui import START_URL, AppInTerminal, listing, warm_home
+
+GOAL_MS = 16.0
+
+
+async def in_process(count: int, query: str) -> list[float]:
+    from textual.geometry import Region
+    from textual.widgets import Input
+
+    from app.models import Instance
+    from app.screens.roles import RolesScreen
+    from app.tui import Seams, make_app
+    from app.widgets.role_tree import RoleTree
+
+    accounts, roles = listing(count)
+    app = make_app(instance=Instance(START_URL, "us-east-1"), seams=Seams())
+    times = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        app.workers.cancel_all()  # no Identity Center here: the listing is given below
+        while not isinstance(app.screen, RolesScreen):  # the sign-in it would ask for
+            app.pop_screen()
+            await pilot.pause(0.1)
+        screen = app.screen
+        screen.streaming = False
+        screen._take(accounts, roles, None)
+        await pilot.pause(0.2)
+        box = screen.query_one("#filter", Input)
+        tree = screen.query_one(RoleTree)
+        view = Region(0, 0, tree.size.width, tree.size.height)
+        typed = [query[: n + 1] for n in range(len(query))]
+        for value in [*typed, *reversed(typed[:-1]), ""]:
+            started = time.perf_counter()
+            with box.prevent(Input.Changed):
+                box.value = value
+            screen._rebuild()
+            tree.render_lines(view)
+            times.append((time.perf_counter() - started) * 1000)
+            await pilot.pause(0)
+    return times
+
+
+def in_terminal(count: int, query: str) -> list[float]:
+    warm_home(*listing(count))
+    app = AppInTerminal()
+    app.wait_for(b"roles in")
+    app.drain(0.5)
+    times = []
+    for key in list(query) + ["\x7f"] * len(query):
+        started = time.perf_counter()
+        app.send(key)
+        last = app.drain(0.15)
+        times.append(((last or started) - started) * 1000)
+    app.quit()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--roles", type=int, default=20_000)
+    parser.add_argument("--query", default="prdadmin")
+    args = parser.parse_args()
+    isolate()
+    work = asyncio.run(in_process(args.roles, args.query))
+    terminal = in_terminal(args.roles, args.query)
+    baseline = in_terminal(1, args.query)
+    print(f"roles                 {args.roles}, query {args.query!r} typed then erased one key at a time")
+    print("app work per key (ms) " + " ".join(f"{v:.1f}" for v in work))
+    print(f"                      median {statistics.median(work):.1f}, max {max(work):.1f}  (goal <= {GOAL_MS:.0f} ms)  ratio max/goal {max(work) / GOAL_MS:.2f}")
+    print("in a terminal (ms)    " + " ".join(f"{v:.0f}" for v in terminal))
+    print(f"                      median {statistics.median(terminal):.1f}, max {max(terminal):.1f}")
+    print(f"same, 1 role (ms)     median {statistics.median(baseline):.1f}, max {max(baseline):.1f}  "
+          f"-> 20,000 roles add {statistics.median(terminal) - statistics.median(baseline):.1f} ms per key (median)")  # fmt: skip
+    print(json.dumps({"work_max_ms": round(max(work), 2), "terminal_median_ms": round(statistics.median(terminal), 2)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""The roles view against the emulator: listing, filtering, views, favourites, and every role
+action, with the clipboard, shell and browser checked through the app's seams."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+from app.models import Instance, Role
+from app.services import roles as listing_service
+from app.services.search import rank_roles
+from app.services.settings import settings_path
+from app.screens.roles import RolesScreen
+from app.widgets.role_tree import RoleTree
+from app_support import SIZE, Outside, app_for, clock_before_expiry, roles_ready, sign_in
+from support import follow, run_cli
+
+
+def reachable(emu) -> list[Role]:
+    return [Role(a.account_id, name, a.name) for a, names in emu.org.portal_view(emu.org.default_user) for name in names]
+
+
+def shown_roles(app) -> list[Role]:
+    tree = app.screen.query_one(RoleTree)
+    return [tree.source.row(i).role for i in range(len(tree.source)) if tree.source.row(i).role is not None]
+
+
+async def test_one_instance_opens_straight_on_its_roles(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        assert isinstance(app.screen, RolesScreen)
+        assert set(shown_roles(app)) == set(reachable(emu))
+        rows = app.screen.query_one(RoleTree).source.rows
+        groups = [row.title for row in rows if row.kind == "group"]
+        assert groups == sorted(groups, key=str.lower)  # accounts alphabetical
+
+
+async def test_a_cached_listing_shows_at_once_with_its_age_and_is_revalidated(emu):
+    sign_in(emu)
+    assert run_cli("roles").returncode == 0  # caches the listing
+    emu.reset_counters()
+    emu.configure(latency_ms={"ListAccounts": 4000})  # Identity Center is slow to answer today
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(60):  # well before ListAccounts can answer
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RolesScreen) and app.screen.roles:
+                break
+        assert len(app.screen.roles) == len(reachable(emu))
+        status = str(app.screen.query_one("#status").render())
+        assert "listing from just now; checking for changes" in status
+        await roles_ready(pilot, app)
+    assert emu.counts()["ListAccounts"] >= 1  # and asked again in the background
+
+
+async def test_typing_narrows_to_fuzzy_matches_best_first_with_highlights(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press(*"prdadm")
+        expected = rank_roles(reachable(emu), "prdadm")
+        assert expected and shown_roles(app) == expected
+        row = app.screen.query_one(RoleTree).source.row(0)
+        picked = "".join(row.role.account_name[i] for i in row.marks[0]) + "".join(row.role.role_name[i] for i in row.marks[2])
+        assert picked.lower() == "prdadm"
+        await pilot.press("escape")
+        assert len(shown_roles(app)) == len(reachable(emu))
+
+
+async def test_role_view_and_folding(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("tab")  # into the list
+        await pilot.press("v")
+        tree = app.screen.query_one(RoleTree)
+        groups = [row.title for row in tree.source.rows if row.kind == "group"]
+        assert groups == sorted({role.role_name for role in reachable(emu)}, key=str.lower)
+        before = len(tree.source)
+        tree.cursor = 0
+        await pilot.press("left")
+        assert len(tree.source) < before and not tree.source.row(0).expanded
+        await pilot.press("right")
+        assert len(tree.source) == before
+
+
+async def test_favourites_persist_in_the_settings_file_and_come_first(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press(*"shared")
+        role = app.screen.query_one(RoleTree).current_role
+        await pilot.press("enter", "f")  # the action menu's f
+        await pilot.pause(0.1)
+    data = tomllib.loads(settings_path().read_text())
+    assert f"{role.account_id}/{role.role_name}" in data["instances"][emu.start_url]["favourites"]
+    again = app_for(Outside())
+    async with again.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, again)
+        rows = again.screen.query_one(RoleTree).source.rows
+        assert rows[0].title == "★ Favourites" and rows[1].role == role
+
+
+async def test_copy_env_and_json_put_the_role_credentials_on_the_clipboard(emu):
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("down", "tab", "e")
+        await app.workers.wait_for_complete()
+        await pilot.press("J")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+    exports, document = outside.copied
+    assert "export AWS_ACCESS_KEY_ID=ASIA" in exports and "export AWS_SESSION_TOKEN=" in exports
+    assert json.loads(document)["Version"] == 1
+    assert any(note.startswith("Copied export lines for") for note in outside.notes)
+    assert not any("ASIA" in note for note in outside.notes)  # a secret is never shown
+
+
+async def test_console_opens_at_the_chosen_service_and_region(emu):
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("down", "tab", "o")
+        await pilot.pause(0.1)
+        await pilot.press("down")  # S3
+        app.screen.query_one("#dest-region").value = "eu-west-1"
+        await pilot.click("#open")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+    (url,) = outside.opened
+    assert follow(url)[0] == 302  # what the browser would do
+    assert emu.console_destinations()[-1].startswith("https://eu-west-1.console.aws.amazon.com/s3/home")
+
+
+async def test_console_url_and_shortcut_are_copied_when_asked(emu):
+    sign_in(emu)
+    outside = Outside(browser_works=False)
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("down", "tab")
+        role = app.screen.query_one(RoleTree).current_role
+        await pilot.press("u")
+        await pilot.pause(0.1)
+        await pilot.click("#copy")
+        await app.workers.wait_for_complete()
+        await pilot.press("s")
+        await pilot.pause(0.1)
+    url, shortcut = outside.copied
+    assert "Action=login" in url and "SigninToken=" in url
+    assert f"account_id={role.account_id}" in shortcut and f"role_name={role.role_name}" in shortcut
+
+
+async def test_shell_runs_as_the_role_and_comes_back(emu):
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("down", "tab")
+        role = app.screen.query_one(RoleTree).current_role
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, RolesScreen)  # back in the app
+    ((argv, env),) = outside.shells
+    assert argv == ["/bin/test-shell"]
+    assert env["AWS_ACCESS_KEY_ID"].startswith("ASIA") and env["AWS_SESSION_TOKEN"]
+    assert env["SSODECK_ROLE"] == f"{role.account_id}/{role.role_name}"
+    assert "AWS_PROFILE" not in env
+    assert any(note.startswith(f"Back from the shell as {role.role_name}") for note in outside.notes)
+
+
+async def test_write_profile_shows_the_diff_and_writes_what_configure_profile_writes(emu, aws_home):
+    sign_in(emu)
+    app = app_for(Outside())
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("down", "tab")
+        role = app.screen.query_one(RoleTree).current_role
+        await pilot.press("w")
+        await pilot.pause(0.2)
+        diff = str(app.screen.query_one("#diff-text").render())
+        name = app.screen.query_one("#profile-name").value
+        assert f"+[profile {name}]" in diff and f"+sso_role_name = {role.role_name}" in diff
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.1)
+    written = config.read_bytes()
+    config.unlink()
+    cli = run_cli("configure", "profile", name, "-a", role.account_id, "-r", role.role_name, "--region", emu.region, "--non-interactive")
+    assert cli.returncode == 0, cli.stderr
+    assert config.read_bytes() == written
+
+
+async def test_the_header_counts_down_and_warns_under_ten_minutes(emu):
+    sign_in(emu)
+    instance = Instance(emu.start_url, emu.region)
+    app = app_for(Outside(), clock=clock_before_expiry(instance, timedelta(minutes=9, seconds=30)))
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        times = str(app.screen.query_one("#session-times").render())
+        assert "Session 9m 30s — l signs in again" in times
+
+
+async def test_an_ended_session_says_which_key_signs_in(emu):
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        emu.expire_now("access_token")
+        emu.expire_now("refresh_token")
+        await pilot.press("down", "tab", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+    assert any("Press l to sign in again" in note for note in outside.notes), outside.notes
+    assert not any("ssodeck login" in note for note in outside.notes)
+
+
+async def test_help_lists_the_keys(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("tab", "question_mark")
+        await pilot.pause(0.1)
+        text = "\n".join(str(widget.render()) for widget in app.screen.query("Static"))
+        for words in ("Copy export lines", "Open $SHELL", "Write a profile", "Quit"):
+            assert words in text
+
+
+async def test_palette_offers_the_role_actions(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("down")
+        titles = [title for title, _, _ in app.screen.palette_commands()]
+    assert any(title.startswith("Open the AWS console") for title in titles)
+    assert "Switch Identity Center instance" in titles
+
+
+def test_listing_cache_is_the_one_the_cli_writes(emu):
+    sign_in(emu)
+    assert run_cli("roles").returncode == 0
+    assert listing_service.load_cached(Instance(emu.start_url, emu.region)) is not None
+
+
+async def test_an_unexpected_failure_in_the_background_is_said_not_hidden(emu, monkeypatch):
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+
+        def broken(*args, **kwargs):  # noqa: ANN002, ANN003 - a bug, wherever it is
+            raise KeyError("boom")
+
+        monkeypatch.setattr("app.screens.role_actions.get_role_credentials", broken)
+        await pilot.press("down", "tab", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, RolesScreen)
+    assert any("Something unexpected went wrong (KeyError)" in note for note in outside.notes), outside.notes

@@ -1,0 +1,87 @@
+"""``ssodeck --demo`` in a real terminal: a pseudo-terminal read through a terminal emulator
+(pyte), as a person would see it: sign in, type a fuzzy query, see the role, quit."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+import pyte
+
+from app.demo import DEMO_ACCOUNTS, DEMO_SEED
+from app.emulator import generate_org
+from app.models import Role
+from app.services.search import rank_roles
+
+COLUMNS, LINES = 120, 40
+
+
+class Terminal:
+    def __init__(self, args: list[str]) -> None:
+        self.leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
+        self.process = subprocess.Popen([sys.executable, "-m", "headless", *args], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True)
+        os.close(follower)
+        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def read(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.leader], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.leader, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.stream.feed(data)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, needle: str, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.read(0.2)
+            if needle in self.text():
+                return
+        raise AssertionError(f"{needle!r} never appeared; the screen shows:\n{self.text()}")
+
+    def type(self, keys: str) -> None:
+        os.write(self.leader, keys.encode())
+
+    def close(self) -> int:
+        try:
+            return self.process.wait(timeout=15)
+        finally:
+            os.close(self.leader)
+
+
+def test_demo_in_a_terminal_finds_a_role_by_typing_and_quits_cleanly():
+    org = generate_org(accounts=DEMO_ACCOUNTS, seed=DEMO_SEED)
+    roles = [Role(a.account_id, name, a.name) for a, names in org.portal_view(org.default_user) for name in names]
+    best = rank_roles(roles, "prdadm")[0]
+    terminal = Terminal(["--demo"])
+    try:
+        terminal.wait_for("Open this URL in a browser", 30)  # the sign-in screen, seen working
+        terminal.wait_for(f"{len(roles)} roles in", 40)  # approved, listed
+        terminal.type("prdadm")
+        terminal.wait_for(best.account_id, 10)
+        line = next(row for row in terminal.screen.display if best.account_id in row)
+        assert best.role_name in line
+        terminal.type("\x11")  # ctrl+q
+        terminal.read(1.0)
+    finally:
+        code = terminal.close()
+    assert code == 0
