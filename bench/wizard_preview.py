@@ -8,7 +8,10 @@ person might make them:
 
 * service: ``preview_names`` alone (the median of ``--repeat`` runs, and the slowest);
 * screen: the real wizard (headless), from setting the field to the preview widget holding
-  the new names, plus drawing its visible lines (what the repaint costs it).
+  the new names, plus drawing its visible lines (what the repaint costs it): the wall-clock
+  time, and the CPU time the process spent on it (every thread), which a busy machine
+  cannot inflate. The load average is printed: on a shared machine, wall-clock figures
+  include waiting for a CPU.
 
 Goal: every change under 100 ms on the screen. The listing comes from a prepared cache, so
 no network is involved.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import statistics
 import time
 
@@ -65,11 +69,13 @@ def main() -> None:
     screen = asyncio.run(_screen_figures(INSTANCE, choices))
 
     print(f"profile names per change:      {len(roles) * len(REGIONS):,} ({len(accounts):,} accounts x {len(ROLES)} roles x {len(REGIONS)} regions)")
-    print(f"{'change':<28} {'service median':>15} {'service max':>12} {'screen':>9}")
-    for (label, *_), (median, slowest), shown in zip(CHANGES, service, screen):
-        print(f"{label:<28} {median:>12.1f} ms {slowest:>9.1f} ms {shown:>6.1f} ms")
-    worst = max(screen)
-    print(f"slowest screen update:         {worst:.1f} ms (goal < {GOAL_MS:.0f} ms: {'met' if worst < GOAL_MS else 'NOT met'})")
+    print(f"load average (1, 5 min):       {os.getloadavg()[0]:.1f}, {os.getloadavg()[1]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'change':<28} {'service median':>15} {'service max':>12} {'screen':>9} {'screen CPU':>11}")
+    for (label, *_), (median, slowest), (wall, cpu) in zip(CHANGES, service, screen):
+        print(f"{label:<28} {median:>12.1f} ms {slowest:>9.1f} ms {wall:>6.1f} ms {cpu:>8.1f} ms")
+    worst = max(wall for wall, _ in screen)
+    worst_cpu = max(cpu for _, cpu in screen)
+    print(f"slowest screen update:         {worst:.1f} ms wall, {worst_cpu:.1f} ms CPU (goal < {GOAL_MS:.0f} ms: {'met' if worst < GOAL_MS else 'NOT met'} by the wall clock)")
     print(f"slowest service call:          {max(s for _, s in service):.1f} ms")
 
 
@@ -103,7 +109,7 @@ def choices_instance():  # noqa: ANN201
     return INSTANCE
 
 
-async def _screen_figures(instance, choices) -> list[float]:  # noqa: ANN001
+async def _screen_figures(instance, choices) -> list[tuple[float, float]]:  # noqa: ANN001
     """The wizard, headless, at its naming step: set each field, wait for the new preview."""
     from textual.widgets import Input, Select, TextArea
 
@@ -126,7 +132,7 @@ async def _screen_figures(instance, choices) -> list[float]:  # noqa: ANN001
         for _, field, value in CHANGES:
             before = shown.shown
             widget = wizard.query_one(field)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             if isinstance(widget, TextArea):
                 widget.text = value
             elif isinstance(widget, Input):
@@ -137,7 +143,7 @@ async def _screen_figures(instance, choices) -> list[float]:  # noqa: ANN001
                 await asyncio.sleep(0.002)
             for line in range(shown.size.height):  # what the repaint draws of the preview
                 shown.render_line(line)
-            figures.append((time.perf_counter() - start) * 1000)
+            figures.append(((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000))
     return figures
 
 

@@ -93,6 +93,7 @@ class RegionsStep(Vertical):
 
 class NamingStep(Vertical):
     title = "Profile names"
+    marked: tuple[str | None, str] = (None, "")
 
     def compose(self) -> ComposeResult:
         with Grid(id="naming-form"):
@@ -106,7 +107,6 @@ class NamingStep(Vertical):
             yield Labelled("Region style", Select([("short (usea1)", "short"), ("long (us-east-1)", "long")], id="region-style", allow_blank=False, compact=True))
             yield Labelled("Account names", Select([("safe (A-Z 0-9 - . _)", "safe"), ("raw", "raw")], id="account-names", allow_blank=False, compact=True))
         yield Static("", id="naming-error", classes="wizard-error", markup=False)
-        yield Static("", id="preview-summary", markup=False)
         yield NamePreviewList(id="preview")
 
     def load(self, choices: PopulateChoices) -> None:
@@ -140,7 +140,11 @@ class NamingStep(Vertical):
         return dataclasses.replace(choices, naming=naming)
 
     def mark(self, option: str | None, message: str) -> None:
-        """Show ``message`` and mark the field of ``option`` (None: the options as a whole)."""
+        """Show ``message`` and mark the field of ``option`` (None: the options as a whole);
+        what is already shown is left alone, so typing costs no restyling."""
+        if (option, message) == self.marked:
+            return
+        self.marked = (option, message)
         for name, selector in NAMING_FIELDS.items():
             self.query_one(selector).set_class(name == option, "-field-error")
         self.query_one("#naming-error", Static).update(message)

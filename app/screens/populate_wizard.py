@@ -306,8 +306,7 @@ class PopulateWizardScreen(ReportsWorkerErrors, Screen[str | None]):
         if self.roles is None:
             self._settle("The roles are still being listed.")
             return
-        self.problem = "Working out the names…"  # Next waits for them; the line is left as it is (no relayout per key)
-        self.query_one("#next", Button).disabled = True
+        self.problem = "Working out the names…"  # Next waits for them, unseen: nothing is redrawn per key
         self._preview(self.roles, self.choices, self.instance, generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-preview")
@@ -320,28 +319,19 @@ class PopulateWizardScreen(ReportsWorkerErrors, Screen[str | None]):
         self._answer("preview", generation, preview)
 
     def _on_preview(self, preview: NamePreview | None, error: SsodeckError | None) -> None:
-        step = self.query_one(NamingStep)
         if error is not None:
-            step.mark(None, str(error))
+            self.query_one(NamingStep).mark(None, str(error))
             self._stale_preview()
             self._settle("Fix the naming options first.")
             return
         assert preview is not None
         self.preview = preview
         self.query_one(NamePreviewList).show(preview)
-        summary = f"{len(preview) - preview.skipped:,} profiles"
-        if preview.renamed:
-            summary += f" · {preview.renamed:,} told apart by account ID (+)"
-        if preview.skipped:
-            summary += f" · {preview.skipped:,} skipped"
-        if preview.shared:
-            summary += f" · {preview.shared:,} names shared by several roles (!)"
-        self.query_one("#preview-summary", Static).update(summary)
         self._settle(None if not preview.shared else "Names marked ! would be shared by several roles: change the components, separator or trims.")
 
     def _stale_preview(self) -> None:
         if self.preview is not None:
-            self.query_one("#preview-summary", Static).update("The names below are from before this change.")
+            self.query_one(NamePreviewList).stale()
 
     # -- step 4: existing profiles, layout, credential_process, prune --------------------
 

@@ -32,6 +32,9 @@ class NamePreviewList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     NamePreviewList {
         background: $surface;
+        border: round $primary-lighten-2;
+        border-title-color: $text-muted;
+        overflow-x: hidden;
         & > .name-preview--shared { color: $error; text-style: bold; }
         & > .name-preview--renamed { color: $warning; }
         & > .name-preview--detail { color: $text-muted; }
@@ -51,7 +54,12 @@ class NamePreviewList(ScrollView, can_focus=True):
         first = preview.first_shared()
         self.scroll_to(y=max(0, first - 2) if first is not None else 0, animate=False, immediate=True)
         self.shown += 1
+        self.border_title = _summary(preview)  # in the border: a new title costs no relayout
         self.refresh()
+
+    def stale(self) -> None:
+        """Say the names shown are from before the options last changed."""
+        self.border_title = "The names below are from before this change"
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
@@ -59,9 +67,10 @@ class NamePreviewList(ScrollView, can_focus=True):
         base = self.rich_style
         if self.preview is None or index >= len(self.preview):
             return Strip.blank(width, base)
-        return Strip(self._segments(self.preview.row(index))).crop_extend(0, width, base)
+        return Strip(self._segments(self.preview.row(index), min(self.name_width, max(12, width * 3 // 5)))).crop_extend(0, width, base)
 
-    def _segments(self, row: PreviewRow) -> list[Segment]:
+    def _segments(self, row: PreviewRow, name_width: int) -> list[Segment]:
+        """The name in a column of ``name_width`` cells (at most three fifths of the line), then what it is for."""
         base = self.rich_style
         muted = base + self.get_component_rich_style("name-preview--detail", partial=True)
         if row.shared:
@@ -73,11 +82,11 @@ class NamePreviewList(ScrollView, can_focus=True):
         else:
             mark, style = "  ", base
         name = printable(row.name) if row.name is not None else "(skipped)"
-        if cell_len(name) > self.name_width:
-            name = name[: self.name_width - 1] + "…"
+        if cell_len(name) > name_width:
+            name = name[: name_width - 1] + "…"
         role = row.role
         detail = f"  {printable(role.account_name or role.account_id)} ({role.account_id}) · {role.role_name} · {row.region}"
-        return [Segment(mark, style), Segment(name + " " * max(0, self.name_width - cell_len(name)), style), Segment(detail, muted)]
+        return [Segment(mark, style), Segment(name + " " * max(0, name_width - cell_len(name)), style), Segment(detail, muted)]
 
 
 def _name_width(preview: NamePreview) -> int:
@@ -85,3 +94,14 @@ def _name_width(preview: NamePreview) -> int:
     fourteen thousand would cost more than the preview itself)."""
     sample = (preview.name(index) or "" for index in range(min(len(preview), 200)))
     return max(12, min(NAME_WIDTH_CAP, max((cell_len(name) for name in sample), default=12)))
+
+
+def _summary(preview: NamePreview) -> str:
+    summary = f"{len(preview) - preview.skipped:,} profiles"
+    if preview.renamed:
+        summary += f" · {preview.renamed:,} told apart by account ID (+)"
+    if preview.skipped:
+        summary += f" · {preview.skipped:,} skipped"
+    if preview.shared:
+        summary += f" · {preview.shared:,} names shared by several roles (!)"
+    return summary
