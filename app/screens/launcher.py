@@ -246,7 +246,7 @@ class LauncherScreen(ReportsWorkerErrors, Screen[None]):
         target = plan.target
         self._sign(Launch(plan, action, f"{target.role_name} in {target.account_id} (from the config token)"))
 
-    @work(thread=True, exit_on_error=False, group="launch")
+    @work(thread=True, exit_on_error=False, group="launch", description="console sign-in")
     def _sign(self, launch: Launch) -> None:
         instance = launch.plan.target.instance
         try:

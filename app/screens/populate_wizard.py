@@ -5,7 +5,9 @@ and Next keep everything. The names are previewed with the service populate plan
 edit is planned by ``PopulateChoices.plan`` and written by ``apply_edit``, exactly as the CLI
 does; the last step shows the command line that does the same. Cancel writes nothing.
 Listing, previewing, planning and writing run in thread workers; each result carries the
-generation it was asked for, so a late answer to an old question is dropped.
+generation it was asked for, so a late answer to an old question is dropped. Each worker has
+a description: without one, Textual describes it by the repr of its arguments, which for
+thousands of roles costs more than naming them.
 """
 
 from __future__ import annotations
@@ -208,7 +210,7 @@ class PopulateWizardScreen(ReportsWorkerErrors, Screen[str | None]):
         self.query_one("#listing-status", Static).update("Listing your roles…")
         self._list_roles(self.instance, self._ask("listing"))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-listing")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-listing", description="listing the roles")
     def _list_roles(self, instance: Instance, generation: int) -> None:
         try:
             listing = listing_service.get_listing(instance, lambda: get_token(instance).token)
@@ -309,7 +311,7 @@ class PopulateWizardScreen(ReportsWorkerErrors, Screen[str | None]):
         self.problem = "Working out the names…"  # Next waits for them, unseen: nothing is redrawn per key
         self._preview(self.roles, self.choices, self.instance, generation)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-preview")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-preview", description="naming every role")
     def _preview(self, roles: list[Role], choices: PopulateChoices, instance: Instance, generation: int) -> None:
         try:
             preview = preview_names(roles, choices.regions, choices.naming, instance, on_duplicate=choices.on_duplicate)
@@ -366,7 +368,7 @@ class PopulateWizardScreen(ReportsWorkerErrors, Screen[str | None]):
         fresh = self.choices.prune and self.listing_from_cache  # pruning never trusts a cached listing
         self._plan(self.choices, self.instance, self.roles or [], fresh, self._ask("plan"))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-plan")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-plan", description="planning the config edit")
     def _plan(self, choices: PopulateChoices, instance: Instance, roles: list[Role], fresh: bool, generation: int) -> None:
         try:
             if fresh:
@@ -400,7 +402,7 @@ class PopulateWizardScreen(ReportsWorkerErrors, Screen[str | None]):
 
     # -- writing, and the summary ---------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-write")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-write", description="writing the config")
     def _write(self, edit: ConfigEdit | None, generation: int) -> None:
         assert edit is not None
         try:

@@ -221,7 +221,7 @@ def name_profiles(
     are the caller's to refuse (``plan_populate``) or show (the app's preview)."""
     if on_duplicate not in ("disambiguate", "error"):
         raise ConfigError(f"--on-duplicate must be disambiguate or error, not {on_duplicate!r}")
-    names = profile_names(naming, [(role.account_id, role.account_name, role.role_name) for role in roles], regions, instance=instance)
+    names = profile_names(naming, roles, regions, instance=instance)
     final = _disambiguate(naming, roles, regions, names, instance) if on_duplicate == "disambiguate" else names
     return names, final
 
@@ -252,7 +252,7 @@ def _disambiguate(naming: NamingOptions, roles: Sequence[Role], regions: Sequenc
     if not clashing:
         return names
     touched = sorted({position // width for position, name in enumerate(names) if name in clashing})
-    again = [(roles[n].account_id, f"{roles[n].account_name or roles[n].account_id}-{roles[n].account_id}", roles[n].role_name) for n in touched]
+    again = [dataclasses.replace(roles[n], account_name=f"{roles[n].account_name or roles[n].account_id}-{roles[n].account_id}") for n in touched]
     out = list(names)
     for n, new_names in zip(touched, _rows(profile_names(naming, again, regions, instance=instance), width)):
         for offset, new in enumerate(new_names):

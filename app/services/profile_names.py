@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from app.models import Instance
+from app.models import Instance, Role
 from app.printable import UNSAFE, has_unsafe
 from app.services.errors import ConfigError
 from app.services.patterns import compile_patterns
@@ -146,19 +146,20 @@ def profile_name(
     )  # fmt: skip
 
 
-def profile_names(
-    options: NamingOptions, roles: Sequence[tuple[str, str, str]], regions: Sequence[str], *, instance: Instance | None = None
-) -> list[str | None]:
-    """The names of every (account ID, account name, role name) in each of ``regions``, role
-    by role: what ``profile_name`` gives each, with the first region as the default one.
+def profile_names(options: NamingOptions, roles: Sequence[Role], regions: Sequence[str], *, instance: Instance | None = None) -> list[str | None]:
+    """The names of every role in each of ``regions``, role by role: what ``profile_name``
+    gives each, with the first region as the default one.
 
     Populate and the app's live preview name thousands of roles per change, so each
-    account's and role name's part is worked out once, not once per role and region. A
-    naming process still runs once per name, a few at a time.
+    account's and role name's part is worked out once, not once per role and region, and
+    nothing the garbage collector tracks is made per role (a full collection over the app's
+    heap costs more than the naming). A naming process still runs once per name, a few at
+    a time.
     """
     if options.profile_name_process is not None:
-        def one(item: tuple[tuple[str, str, str], int, str]) -> str | None:
-            (account_id, account_name, role_name), index, region = item
+        def one(item: tuple[Role, int, str]) -> str | None:
+            role, index, region = item
+            account_id, account_name, role_name = role.account_id, role.account_name, role.role_name
             return profile_name(
                 options, account_id=account_id, account_name=account_name, role_name=role_name,
                 region=region, region_index=index, num_regions=len(regions), instance=instance,
@@ -170,14 +171,16 @@ def profile_names(
         with ThreadPoolExecutor(max_workers=_PROCESS_WORKERS, thread_name_prefix="profile-name") as pool:
             return list(pool.map(one, items))
     places = [(_template(options, index > 0), region, short_region(region)) for index, region in enumerate(regions)]
-    accounts: dict[tuple[str, str], str] = {}
+    accounts: dict[str, str] = {}  # keyed by ID and name in one string: no tuple per role
     role_parts: dict[str, str] = {}
     names: list[str | None] = []
     append = names.append
-    for account_id, account_name, role_name in roles:
-        account = accounts.get((account_id, account_name))
+    for each in roles:
+        account_id, account_name, role_name = each.account_id, each.account_name, each.role_name
+        key = f"{account_id}\0{account_name}"
+        account = accounts.get(key)
         if account is None:
-            account = accounts[(account_id, account_name)] = _account_part(options, _clean_account(options, account_id, account_name))
+            account = accounts[key] = _account_part(options, _clean_account(options, account_id, account_name))
         role = role_parts.get(role_name)
         if role is None:
             role = role_parts[role_name] = _role_part(options, role_name)

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import BindingType
 from textual.containers import ScrollableContainer
 from textual.geometry import Size
@@ -61,32 +62,45 @@ class NamePreviewList(ScrollView, can_focus=True):
         """Say the names shown are from before the options last changed."""
         self.border_title = "The names below are from before this change"
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks: dict[str, Style] | None = None
+
+    def _styles(self) -> dict[str, Style]:
+        """The row styles, worked out once per style change rather than once per line."""
+        looks = getattr(self, "_looks", None)
+        if looks is None:
+            base = self.rich_style
+            looks = {"": base}
+            for name in ("shared", "renamed", "detail"):
+                looks[name] = base + self.get_component_rich_style(f"name-preview--{name}", partial=True)
+            self._looks = looks
+        return looks
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        looks = self._styles()
         if self.preview is None or index >= len(self.preview):
-            return Strip.blank(width, base)
-        return Strip(self._segments(self.preview.row(index), min(self.name_width, max(12, width * 3 // 5)))).crop_extend(0, width, base)
+            return Strip.blank(width, looks[""])
+        return Strip(self._segments(self.preview.row(index), min(self.name_width, max(12, width * 3 // 5)), looks)).crop_extend(0, width, looks[""])
 
-    def _segments(self, row: PreviewRow, name_width: int) -> list[Segment]:
+    def _segments(self, row: PreviewRow, name_width: int, looks: dict[str, Style]) -> list[Segment]:
         """The name in a column of ``name_width`` cells (at most three fifths of the line), then what it is for."""
-        base = self.rich_style
-        muted = base + self.get_component_rich_style("name-preview--detail", partial=True)
         if row.shared:
-            mark, style = "! ", base + self.get_component_rich_style("name-preview--shared", partial=True)
+            mark, style = "! ", looks["shared"]
         elif row.renamed:
-            mark, style = "+ ", base + self.get_component_rich_style("name-preview--renamed", partial=True)
+            mark, style = "+ ", looks["renamed"]
         elif row.name is None:
-            mark, style = "- ", muted
+            mark, style = "- ", looks["detail"]
         else:
-            mark, style = "  ", base
+            mark, style = "  ", looks[""]
         name = printable(row.name) if row.name is not None else "(skipped)"
         if cell_len(name) > name_width:
             name = name[: name_width - 1] + "…"
         role = row.role
         detail = f"  {printable(role.account_name or role.account_id)} ({role.account_id}) · {role.role_name} · {row.region}"
-        return [Segment(mark, style), Segment(name + " " * max(0, name_width - cell_len(name)), style), Segment(detail, muted)]
+        return [Segment(mark, style), Segment(name + " " * max(0, name_width - cell_len(name)), style), Segment(detail, looks["detail"])]
 
 
 def _name_width(preview: NamePreview) -> int:
