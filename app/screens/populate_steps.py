@@ -9,7 +9,9 @@ which field a problem belongs to.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Button, Checkbox, Input, OptionList, Select, SelectionList, Static, TextArea
@@ -17,8 +19,11 @@ from textual.widgets.option_list import Option
 
 from app.models import Instance
 from app.printable import printable
+from app.services.config_editor import ConfigEdit
 from app.services.console_launch import COMMON_REGIONS
-from app.services.populate_choices import PopulateChoices
+from app.services import validation
+from app.services.errors import ConfigError, SsodeckError
+from app.services.populate_choices import PopulateChoices, check_session_name
 from app.services.profile_names import CASES
 from app.widgets.diff_view import DiffView
 from app.widgets.labelled import Labelled
@@ -75,6 +80,19 @@ class RegionsStep(Vertical):
 
     def read(self, choices: PopulateChoices) -> PopulateChoices:
         return dataclasses.replace(choices, regions=tuple(self.query_one(SelectionList).selected))
+
+    def add_typed(self, region: str) -> str | None:
+        """Add and tick a region typed in the box; what is wrong with it, if anything."""
+        box = self.query_one("#add-region", Input)
+        try:
+            validation.region(region, "the region to add")
+        except ConfigError as error:
+            box.add_class("-field-error")
+            return str(error)
+        box.remove_class("-field-error")
+        box.value = ""
+        self.add(region)
+        return None
 
     def add(self, region: str) -> None:
         listing = self.query_one(SelectionList)
@@ -186,6 +204,18 @@ class ProfilesStep(Vertical):
             prune=self.query_one("#prune", Checkbox).value,
         )
 
+    def check(self, choices: PopulateChoices) -> str | None:
+        """Mark the session name if it cannot be one; what is wrong with it, if anything."""
+        message = ""
+        try:
+            if choices.sso_session is not None:
+                check_session_name(choices.sso_session)
+        except ConfigError as error:
+            message = f"The session name: {error}"
+        self.query_one("#session-name").set_class(bool(message), "-field-error")
+        self.query_one("#session-error", Static).update(message)
+        return message or None
+
     def describe(self) -> None:
         self.query_one("#existing-help", Static).update(EXISTING[str(self.query_one("#existing", Select).value)])
         self.query_one("#session-name").disabled = self.query_one("#layout", Select).value != "session"
@@ -207,6 +237,24 @@ class DiffStep(Vertical):
         yield Static("Planning the change…", id="diff-summary", markup=False)
         yield DiffView(id="diff")
 
+    def planning(self) -> None:
+        self.query_one("#diff-summary", Static).update("Planning the change…")
+        self.query_one(DiffView).show("", empty="")
+
+    def refused(self, error: SsodeckError) -> None:
+        self.query_one("#diff-summary", Static).update(f"This cannot be written: {error}")
+
+    def planned(self, edit: ConfigEdit) -> None:
+        """The counts (coloured as the diff), what the plan had to say, and the diff."""
+        counts = edit.summary()
+        shown = Text.assemble(
+            (f"+{counts['add']} added", "green"), "  ", (f"~{counts['change']} changed", "yellow"), "  ",
+            (f"-{counts['remove']} removed", "red"), f"  {counts['unchanged']} unchanged",
+        )  # fmt: skip
+        shown.append(_remarks(edit) + ("" if edit.changed else "\nNothing to write: the file already says all this."))
+        self.query_one("#diff-summary", Static).update(shown)
+        self.query_one(DiffView).show(edit.diff(shown_path(edit.path)))
+
 
 class DoneStep(Vertical):
     title = "Done"
@@ -216,3 +264,35 @@ class DoneStep(Vertical):
         yield Static("The same from the command line, to script it (c copies it):", id="done-intro", classes="wizard-intro")
         yield TextArea(id="command", read_only=True, soft_wrap=True, compact=True)
         yield Button("Copy the command", id="copy-command", compact=True)
+
+    def written(self, edit: ConfigEdit, backup: Path | None, command: str) -> str:
+        """Show what was written and the command line; returns the one-line account."""
+        if edit.changed:
+            outcome = f"Wrote {shown_path(edit.path)}: {_counts(edit)}." + (f" The previous file is kept as {shown_path(backup)}." if backup else "")
+        else:
+            outcome = f"No changes to {shown_path(edit.path)}: {_counts(edit)}."
+        self.query_one("#done-summary", Static).update(outcome)
+        self.query_one("#command", TextArea).text = command
+        return outcome
+
+
+def shown_path(path: Path) -> str:
+    """``~/.aws/config`` rather than the whole path, when the file is in the home directory."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def _counts(edit: ConfigEdit) -> str:
+    summary = edit.summary()
+    return ", ".join(f"{summary.get(kind, 0)} {word}" for kind, word in (("add", "added"), ("change", "changed"), ("remove", "removed"), ("unchanged", "unchanged")))
+
+
+def _remarks(edit: ConfigEdit) -> str:
+    lines = [f"\n{len(edit.renamed)} name(s) shared by accounts with the same name got the account ID."] if edit.renamed else []
+    skipped = sum(1 for change in edit.changes if change.kind == "skip")
+    if skipped:
+        lines.append(f"\n{skipped} hand-written profile(s) with a generated name are left alone (choose overwrite to replace them).")
+    lines += [f"\n{note}" for note in edit.notes]
+    return "".join(lines)
