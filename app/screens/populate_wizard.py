@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, OptionList, Select, SelectionList, Static, TextArea
@@ -103,7 +103,9 @@ class PopulateWizardScreen(WizardScreen[str | None]):
     def forward(self, step: int) -> None:
         if step == DIFF:
             self.settle("Writing…")
-            self._write(self.edit, self.ask("written"))
+            edit = self.edit
+            assert edit is not None
+            self.run_job("written", lambda: (edit, apply_edit(edit)), "writing the config")
         elif step == DONE:
             self.dismiss(self.outcome)
         else:
@@ -148,16 +150,9 @@ class PopulateWizardScreen(WizardScreen[str | None]):
 
     def _start_listing(self) -> None:
         self.query_one("#listing-status", Static).update("Listing your roles…")
-        self._list_roles(self.instance, self.ask("listing"))
+        instance = self.instance
+        self.run_job("listing", lambda: listing_service.get_listing(instance, lambda: get_token(instance).token), "listing the roles")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-listing", description="listing the roles")
-    def _list_roles(self, instance: Instance, generation: int) -> None:
-        try:
-            listing = listing_service.get_listing(instance, lambda: get_token(instance).token)
-        except SsodeckError as error:
-            self.answer("listing", generation, error=error)
-            return
-        self.answer("listing", generation, listing)
 
     def _on_listing(self, listing: listing_service.Listing | None, error: SsodeckError | None) -> None:
         status = self.query_one("#listing-status", Static)
@@ -220,10 +215,10 @@ class PopulateWizardScreen(WizardScreen[str | None]):
     def _naming_changed(self) -> None:
         """Check the options at once (marking the field at fault), then name every role in a worker."""
         step = self.query_one(NamingStep)
-        generation = self.ask("preview")
         try:
             validate_naming(self.choices.naming, self.instance, labels=NAMING_LABELS)
         except ConfigError as error:
+            self.ask("preview")  # a preview still being worked out is for options no longer chosen
             step.mark(error.option if isinstance(error, NamingError) else None, str(error))
             self._stale_preview()
             self.settle("Fix the naming options first.")
@@ -233,16 +228,8 @@ class PopulateWizardScreen(WizardScreen[str | None]):
             self.settle("The roles are still being listed.")
             return
         self.problem = "Working out the names…"  # Next waits for them, unseen: nothing is redrawn per key
-        self._preview(self.roles, self.choices, self.instance, generation)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-preview", description="naming every role")
-    def _preview(self, roles: list[Role], choices: PopulateChoices, instance: Instance, generation: int) -> None:
-        try:
-            preview = preview_names(roles, choices.regions, choices.naming, instance, on_duplicate=choices.on_duplicate)
-        except SsodeckError as error:
-            self.answer("preview", generation, error=error)
-            return
-        self.answer("preview", generation, preview)
+        roles, choices, instance = self.roles, self.choices, self.instance
+        self.run_job("preview", lambda: preview_names(roles, choices.regions, choices.naming, instance, on_duplicate=choices.on_duplicate), "naming every role")
 
     def _on_preview(self, preview: NamePreview | None, error: SsodeckError | None) -> None:
         if error is not None:
@@ -280,20 +267,17 @@ class PopulateWizardScreen(WizardScreen[str | None]):
         self.query_one(DiffStep).planning()
         self.settle("Planning the change…")
         fresh = self.choices.prune and self.listing_from_cache  # pruning never trusts a cached listing
-        self._plan(self.choices, self.instance, self.roles or [], fresh, self.ask("plan"))
+        choices, instance, roles = self.choices, self.instance, self.roles or []
+        self.run_job("plan", lambda: self._planned(choices, instance, roles, fresh), "planning the config edit")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-plan", description="planning the config edit")
-    def _plan(self, choices: PopulateChoices, instance: Instance, roles: list[Role], fresh: bool, generation: int) -> None:
-        try:
-            if fresh:
-                roles = list(listing_service.get_listing(instance, lambda: get_token(instance).token, refresh=True).roles)
-            choices.check(instance)
-            path = aws_config_file()
-            edit = choices.plan(path, read_config_text(path), roles, instance, checked=True)
-        except SsodeckError as error:
-            self.answer("plan", generation, error=error)
-            return
-        self.answer("plan", generation, edit)
+    @staticmethod
+    def _planned(choices: PopulateChoices, instance: Instance, roles: list[Role], fresh: bool) -> ConfigEdit:
+        """The edit, checked as the CLI checks it (in a worker thread)."""
+        if fresh:
+            roles = list(listing_service.get_listing(instance, lambda: get_token(instance).token, refresh=True).roles)
+        choices.check(instance)
+        path = aws_config_file()
+        return choices.plan(path, read_config_text(path), roles, instance, checked=True)
 
     def _on_plan(self, edit: ConfigEdit | None, error: SsodeckError | None) -> None:
         if error is not None:
@@ -308,15 +292,6 @@ class PopulateWizardScreen(WizardScreen[str | None]):
 
     # -- writing, and the summary ---------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wizard-write", description="writing the config")
-    def _write(self, edit: ConfigEdit | None, generation: int) -> None:
-        assert edit is not None
-        try:
-            backup = apply_edit(edit)
-        except SsodeckError as error:
-            self.answer("written", generation, error=error)
-            return
-        self.answer("written", generation, (edit, backup))
 
     def _on_written(self, result: tuple[ConfigEdit, Path | None] | None, error: SsodeckError | None) -> None:
         if error is not None:

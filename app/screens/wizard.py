@@ -3,9 +3,9 @@ thread workers whose late answers are dropped.
 
 Subclasses give the step widgets (each with a ``title``), say what entering a step does
 (``entered``) and what Next does on the steps where it is more than "go on" (``forward``).
-A worker's result comes back as an ``Answer`` for the request it was asked for (``ask``);
-an answer to an earlier request of the same kind is dropped, so a slow answer never
-overwrites a newer one.
+Work off the event loop goes through ``run_job``: its result comes back as an ``Answer``
+to the request it was made for, and an answer to an earlier request of the same kind is
+dropped, so a slow answer never overwrites a newer one.
 """
 
 from __future__ import annotations
@@ -154,9 +154,21 @@ class WizardScreen(ReportsWorkerErrors, Screen[ResultType]):
         self.generations[kind] = self.generations.get(kind, 0) + 1
         return self.generations[kind]
 
-    def answer(self, kind: str, generation: int, value: object = None, *, error: SsodeckError | None = None) -> None:
-        """From a worker thread: the result of request ``generation`` of ``kind``."""
-        self.post_message(Answer(kind, generation, value, error))
+    def run_job(self, kind: str, job: Callable[[], object], description: str) -> None:
+        """Run ``job`` in a thread worker. What it returns, or the SsodeckError it raises,
+        comes back as the answer to this request of ``kind``, unless another was made since.
+        ``description`` names the worker (else Textual would repr the job's arguments)."""
+        generation = self.ask(kind)
+
+        def work() -> None:
+            try:
+                value = job()
+            except SsodeckError as error:
+                self.post_message(Answer(kind, generation, error=error))
+                return
+            self.post_message(Answer(kind, generation, value))
+
+        self.run_worker(work, thread=True, exclusive=True, group=f"wizard-{kind}", description=description, exit_on_error=False)
 
     @on(Answer)
     def _answered(self, answer: Answer) -> None:
