@@ -1,4 +1,5 @@
-"""The full-screen app: ``ssodeck`` with no arguments (and ``ssodeck --demo``).
+"""The full-screen app: ``ssodeck`` with no arguments (and ``ssodeck --demo``), or the
+assignment explorer alone (``ssodeck admin``).
 
 A thin App over the same services as the CLI. It finds the Identity Center instance the way
 every command does, asks which one when several are configured, and shows the roles view.
@@ -27,8 +28,11 @@ from app.services.errors import ServiceError, SsodeckError
 from app.services.instances import resolve, specifier_from
 
 if TYPE_CHECKING:
+    from app.services.admin.context import AdminContext
     from app.services.populate_choices import PopulateChoices
     from app.services.search import RoleSearch
+
+Start = Literal["roles", "explorer", "wizard"]
 
 
 def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -> int:
@@ -49,9 +53,6 @@ class Seams:
     shell: str = field(default_factory=lambda: os.environ.get("SHELL") or "/bin/sh")
 
 
-Start = Literal["roles", "wizard"]
-
-
 class SsodeckApp(App[str | None]):
     """AWS IAM Identity Center: every account and role, and what you do with them.
 
@@ -69,13 +70,15 @@ class SsodeckApp(App[str | None]):
 
     def __init__(
         self, *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
-        start: Start = "roles", choices: PopulateChoices | None = None,
+        start: Start = "roles", admin: AdminContext | None = None, choices: PopulateChoices | None = None,
     ) -> None:  # fmt: skip
+        """``start="explorer"`` shows only the assignment explorer, reading with ``admin``."""
         super().__init__()
         self.seams = seams or Seams()
         self.chosen = instance
         self.startup_notices = notices or []
         self.start = start
+        self.admin = admin
         self.start_choices = choices
 
     def on_mount(self) -> None:
@@ -83,6 +86,11 @@ class SsodeckApp(App[str | None]):
 
         for notice in self.startup_notices:
             self.notify(notice, severity="information", timeout=8)
+        if self.start == "explorer" and self.admin is not None:
+            from app.screens.explorer import ExplorerScreen, credentials_access
+
+            self.push_screen(ExplorerScreen(credentials_access(self.admin), closable=False))
+            return
         if self.chosen is not None:
             self.open_instance(self.chosen)
             return
@@ -177,14 +185,18 @@ def discover_instances(*, everything: bool = False) -> list[Instance]:
 
 def make_app(
     *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
-    start: Start = "roles", choices: PopulateChoices | None = None,
+    start: Start = "roles", admin: AdminContext | None = None, choices: PopulateChoices | None = None,
 ) -> SsodeckApp:  # fmt: skip
-    return SsodeckApp(instance=instance, seams=seams, notices=notices, start=start, choices=choices)
+    return SsodeckApp(instance=instance, seams=seams, notices=notices, start=start, admin=admin, choices=choices)
 
 
-def run(*, demo: bool = False, start: Start = "roles", instance: Instance | None = None, choices: PopulateChoices | None = None) -> str | None:
+def run(
+    *, demo: bool = False, start: Start = "roles", admin: AdminContext | None = None,
+    instance: Instance | None = None, choices: PopulateChoices | None = None,
+) -> str | None:  # fmt: skip
     """Start the app (``ssodeck``), or the demo with its own emulator and home (``--demo``);
-    ``start="wizard"`` opens the populate wizard alone. Returns what the app exits with (the
+    ``start="explorer"`` opens the assignment explorer alone, reading with ``admin``, and
+    ``start="wizard"`` the populate wizard alone. Returns what the app exits with (the
     wizard's one-line outcome)."""
     notices: list[str] = []
     session = None
@@ -194,7 +206,7 @@ def run(*, demo: bool = False, start: Start = "roles", instance: Instance | None
         session = demo_mode.enter()
         notices.append("Demo mode: a local Identity Center with a generated organisation; your ~/.aws is not touched.")
     try:
-        return make_app(notices=notices, start=start, instance=instance, choices=choices).run()
+        return make_app(notices=notices, start=start, instance=instance, admin=admin, choices=choices).run()
     finally:
         if session is not None:
             session.close()

@@ -9,28 +9,40 @@ from collections.abc import Callable
 
 import click
 
-from app.services.admin.clients import open_clients
-from app.services.admin.context import AdminContext
-from headless.common import note
+from app.services.admin.context import AdminContext, AdminSource
+from headless.messages import note
 
 
-def admin_options(fn: Callable) -> Callable:
-    decorators = [
-        click.option("--instance-arn", "--ins", "instance_arn", metavar="ARN", help="The Identity Center instance (ARN or ssoins-... ID); found with ListInstances if not given."),
-        click.option("--identity-store-id", "--id-store", "identity_store_id", metavar="ID", help="The identity store (d-...); the instance's if not given."),
-        click.option("--profile", metavar="PROFILE", help="AWS profile whose credentials to use (default: AWS_PROFILE, AWS_* variables, the default profile)."),
-        click.option("--region", metavar="REGION", help="The instance's region (default: the profile's, AWS_DEFAULT_REGION, then AWS_DEFAULT_SSO_REGION)."),
-        click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", metavar="RPS", help="Admin API requests per second (default 20, the Identity Center quota)."),
-        click.option("--show-id/--hide-id", default=False, help="Say on stderr which instance and identity store are used."),
-        click.option("-v", "--verbose", count=True, hidden=True),
-    ]
+CREDENTIAL_OPTIONS = (
+    click.option("--instance-arn", "--ins", "instance_arn", metavar="ARN", help="The Identity Center instance (ARN or ssoins-... ID); found with ListInstances if not given."),
+    click.option("--identity-store-id", "--id-store", "identity_store_id", metavar="ID", help="The identity store (d-...); the instance's if not given."),
+    click.option("--profile", metavar="PROFILE", help="AWS profile whose credentials to use (default: AWS_PROFILE, AWS_* variables, the default profile)."),
+    click.option("--region", metavar="REGION", help="The instance's region (default: the profile's, AWS_DEFAULT_REGION, then AWS_DEFAULT_SSO_REGION)."),
+    click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", metavar="RPS", help="Admin API requests per second (default 20, the Identity Center quota)."),
+)
+REPORT_OPTIONS = (
+    click.option("--show-id/--hide-id", default=False, help="Say on stderr which instance and identity store are used."),
+    click.option("-v", "--verbose", count=True, hidden=True),
+)
+
+
+def _decorated(fn: Callable, decorators: tuple[Callable, ...]) -> Callable:
     for decorator in reversed(decorators):
         fn = decorator(fn)
     return fn
 
 
+def credential_options(fn: Callable) -> Callable:
+    """Whose credentials, which region and instance: what the explorer (``ssodeck admin``) takes."""
+    return _decorated(fn, CREDENTIAL_OPTIONS)
+
+
+def admin_options(fn: Callable) -> Callable:
+    return _decorated(fn, CREDENTIAL_OPTIONS + REPORT_OPTIONS)
+
+
 def admin_context(instance_arn: str | None, identity_store_id: str | None, profile: str | None, region: str | None, max_rps: float | None) -> AdminContext:
-    return AdminContext(open_clients(profile=profile, region=region, max_rps=max_rps), instance_arn=instance_arn, identity_store_id=identity_store_id)
+    return AdminSource(profile, region, max_rps, instance_arn, identity_store_id).open()
 
 
 def show_instance(ctx: AdminContext) -> None:

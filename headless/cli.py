@@ -26,7 +26,7 @@ def _run_click(args: list[str]) -> None:
     import click
 
     from app.services.errors import SsodeckError
-    from headless.common import show_warnings
+    from headless.messages import show_warnings
     from headless.group import cli
 
     show_warnings()
@@ -41,7 +41,7 @@ def _run_click(args: list[str]) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except SsodeckError as error:
-        from headless.common import describe_error, note
+        from headless.messages import describe_error, note
 
         note(f"ssodeck: {describe_error(error)}")
         sys.exit(error.exit_code)

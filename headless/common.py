@@ -1,52 +1,23 @@
-"""Pieces every command shares: stderr notes, instance resolution, the terminal sign-in UI."""
+"""Pieces every command shares: instance resolution and the terminal sign-in UI (what the
+CLI says on stderr is in ``headless.messages``)."""
 
 from __future__ import annotations
 
-import logging
 import os
-import shlex
 import sys
 from collections.abc import Callable
 
 import click
 
 from app.models import Instance, Token
-from app.printable import printable
+from app.services import browser
 from app.services.auth import get_token
 from app.services.awsconfig import load_config
-from app.services.errors import LoginRequired, SsodeckError
 from app.services.instances import Resolution, resolve, specifier_from
-from app.services import browser
 from app.services.login_ui import BrowserLoginUI
 from app.services.oidc import DevicePrompt
 from app.timefmt import local_display
-
-
-def note(message: str) -> None:
-    """Progress and diagnostics go to stderr; stdout carries data only. Names in them (an
-    account called "\x1b[2J...") are shown escaped, line by line."""
-    click.echo("\n".join(printable(line) for line in message.split("\n")), err=True)
-
-
-class StderrWarnings(logging.Handler):
-    """Prints the services' warnings (``ssodeck`` logger) on stderr, each message once."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.seen: set[str] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message not in self.seen:
-            self.seen.add(message)
-            note(f"ssodeck: warning: {message}")
-
-
-def show_warnings() -> None:
-    logger = logging.getLogger("ssodeck")
-    logger.propagate = False
-    if not any(isinstance(handler, StderrWarnings) for handler in logger.handlers):
-        logger.addHandler(StderrWarnings())
+from headless.messages import note
 
 
 def env_flag(name: str) -> bool:
@@ -71,25 +42,6 @@ def resolve_instances(
 
 def browser_available() -> bool:
     return browser.available()
-
-
-def login_command(instance: Instance, profile: str | None = None) -> str:
-    """The command line that signs in to ``instance``, for error messages and hints."""
-    if profile:
-        return f"ssodeck login --profile {shlex.quote(profile)}"
-    if instance.session_name and instance.configured:
-        return f"ssodeck login --sso-session {shlex.quote(instance.session_name)}"
-    if instance.session_name:  # a session the config does not hold yet
-        return f"ssodeck login --sso-session {shlex.quote(instance.session_name)} {shlex.quote(instance.start_url)} {instance.region}"
-    return f"ssodeck login {shlex.quote(instance.start_url)} {instance.region}"
-
-
-def describe_error(error: SsodeckError) -> str:
-    """The one line the CLI prints for a service error, with the command that fixes it."""
-    text = str(error)
-    if isinstance(error, LoginRequired) and error.instance is not None:
-        text += f"; run `{login_command(error.instance, error.profile)}`"
-    return text
 
 
 class TerminalLoginUI(BrowserLoginUI):

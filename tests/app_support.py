@@ -79,7 +79,7 @@ async def roles_ready(pilot, app: SsodeckApp) -> None:
     """Wait until the roles screen shows a complete listing (with steady cursors)."""
     from app.screens.roles import RolesScreen
 
-    for _ in range(200):
+    for _ in range(800):  # up to 40 s: CI machines can be slow
         await pilot.pause(0.05)
         screen = app.screen
         if isinstance(screen, RolesScreen) and screen.roles and not screen.streaming and not _working(app):
@@ -91,6 +91,40 @@ async def roles_ready(pilot, app: SsodeckApp) -> None:
 
 def _working(app: SsodeckApp) -> bool:
     return any(worker.group == "listing" and not worker.is_finished for worker in app.workers)
+
+
+# -- the assignment explorer ------------------------------------------------------------
+
+
+async def explorer_ready(pilot, app: SsodeckApp) -> None:
+    """Wait until the explorer has read the instance, or said why it could not."""
+    from app.screens.explorer import ExplorerScreen
+
+    for _ in range(400):
+        await pilot.pause(0.05)
+        screen = app.screen
+        if isinstance(screen, ExplorerScreen) and (screen.loaded is not None or screen.problem is not None):
+            await pilot.pause()
+            return
+    raise AssertionError(f"the explorer never finished loading (on {type(app.screen).__name__})")
+
+
+def select_role(app: SsodeckApp, account_name: str, role_name: str) -> None:
+    """Put the roles view's cursor on one role (and the focus on the list)."""
+    from app.widgets.role_tree import RoleTree
+
+    tree = app.screen.query_one(RoleTree)
+    rows = [tree.source.row(n).role for n in range(len(tree.source))]
+    tree.cursor = next(n for n, role in enumerate(rows) if role and (role.account_name, role.role_name) == (account_name, role_name))
+    tree.focus()
+
+
+async def explore_as(pilot, app: SsodeckApp, account_name: str, role_name: str) -> None:
+    """From the roles view, open the explorer as one of the user's own roles (key a)."""
+    await roles_ready(pilot, app)
+    select_role(app, account_name, role_name)
+    await pilot.press("a")
+    await explorer_ready(pilot, app)
 
 
 # -- the populate wizard and the console launcher -----------------------------------------

@@ -135,3 +135,9 @@ def follow(url: str) -> tuple[int, str | None]:
             return response.status, response.headers.get("Location")
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location")
+
+
+def run_admin_cfn(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``ssodeck admin cfn ARGS`` as a user runs it, in ``cwd`` (inputs and outputs are relative paths)."""
+    return subprocess.run([sys.executable, "-m", "headless", "admin", "cfn", *args], capture_output=True, text=True,
+                          env=dict(os.environ), cwd=cwd, timeout=timeout)

@@ -16,7 +16,7 @@ from support import write_config
 
 
 async def _until(pilot, condition, what: str) -> None:  # noqa: ANN001
-    for _ in range(300):
+    for _ in range(800):  # up to 40 s: CI machines can be slow
         if condition():
             return
         await pilot.pause(0.05)

@@ -1,4 +1,5 @@
-"""Help: every key of the screen underneath, with what it does, read from its bindings."""
+"""Help: every key of the screen underneath, with what it does, read from its bindings (and
+the screen's own ``HELP_INTRO``, if it has one, above them)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         stack = self.app.screen_stack
         below = stack[-2] if len(stack) > 1 and stack[-1] is self else stack[-1] if stack else None
-        lines = [INTRO, ""]
+        lines = [getattr(below, "HELP_INTRO", INTRO), ""]
         for node in (below, self.app):
             for binding in getattr(node, "BINDINGS", []):
                 if isinstance(binding, Binding) and binding.description:

@@ -39,6 +39,7 @@ ROLE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("shell", "Open a shell as the role", "x"),
     ("write_profile", "Write a profile for the role into ~/.aws/config", "w"),
     ("favourite", "Mark or unmark as a favourite", "f"),
+    ("explore", "Explore assignments as this role (needs admin rights)", "a"),
 )
 
 
@@ -194,6 +195,14 @@ class RoleActions:
         role = self._role()
         if role is not None:
             self._in_worker(lambda: self.Shell(role, self._credentials(role)))
+            self._used(role)
+
+    def action_explore(self) -> None:
+        from app.screens.explorer import ExplorerScreen, role_access
+
+        role = self._role()
+        if role is not None:
+            self.app.push_screen(ExplorerScreen(role_access(self.instance, role, lambda: self._credentials(role))))  # type: ignore[attr-defined]
             self._used(role)
 
     def action_write_profile(self) -> None:

@@ -53,6 +53,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         Binding("x", "shell", "Shell", tooltip="Open $SHELL with the role's credentials; exit it to come back"),
         Binding("w", "write_profile", "Profile", tooltip="Write a profile for the role into ~/.aws/config"),
         Binding("f", "favourite", "Favourite", tooltip="Mark or unmark the role as a favourite"),
+        Binding("a", "explore", "Assignments", show=False, tooltip="Explore the instance's assignments as the role (who can reach what; needs admin rights)"),
         Binding("v", "toggle_view", "View", tooltip="Switch between account -> roles and role -> accounts"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Ask Identity Center for the roles again"),
         Binding("l", "sign_in", "Sign in", show=False, tooltip="Sign in again (a new session)"),
@@ -137,32 +138,21 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         posting what has arrived every PARTIAL_EVERY seconds."""
         import time
 
-        try:
-            token = get_token(self.instance).token
-        except LoginRequired:
-            self.post_message(self.NeedsSignIn())
-            return
-        except SsodeckError as error:
-            self.post_message(self.ListingFailed(error))
-            return
-        self.post_message(self.SessionKnown(token))
         accounts: list[Account] = []
         roles: list[Role] = []
         state = {"posted": 0.0, "progress": None}
 
-        def post(done: bool = False) -> None:
-            state["posted"] = time.monotonic()
-            self.post_message(self.ListingChanged(list(accounts), list(roles), done=done, progress=state["progress"]))
-
         def on_role(role: Role) -> None:
             roles.append(role)
             if time.monotonic() - state["posted"] >= PARTIAL_EVERY:
-                post()
+                state["posted"] = time.monotonic()
+                self.post_message(self.ListingChanged(list(accounts), list(roles), done=False, progress=state["progress"]))
 
         def on_progress(progress: ListingProgress) -> None:
             state["progress"] = progress
 
         try:
+            self.post_message(self.SessionKnown(get_token(self.instance).token))
             listing = listing_service.get_listing(
                 self.instance, lambda: get_token(self.instance).token, refresh=refresh,
                 on_role=on_role, on_account=accounts.append, on_progress=on_progress,

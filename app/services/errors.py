@@ -90,3 +90,18 @@ class WriteFailed(SsodeckError):
     """
 
     exit_code = 73
+
+
+class InvalidInput(SsodeckError):
+    """An input document (a cfn config file or template) breaks its schema.
+
+    The message starts with ``file:line: key:`` so the user can go straight to it.
+    """
+
+    exit_code = 2
+
+
+class LookupUnavailable(SsodeckError):
+    """The command would need live AWS lookups (Organizations, identity store) it cannot make."""
+
+    exit_code = 1

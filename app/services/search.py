@@ -1,8 +1,9 @@
-"""Fuzzy search over roles, shared by ``ssodeck roles --search`` and the app's filter box.
+"""Fuzzy search, shared by ``ssodeck roles --search``, the app's filter boxes and the
+assignment explorer: one ranking for every list the project filters.
 
 A query is one or more terms (split on spaces); every term must appear in order, though not
-necessarily together, in "account name, account ID, role name": ``prdadm`` finds Payments
-PRoD / ADMinistratorAccess. Each candidate is scanned once per term by a compiled regex whose
+necessarily together, in an item's text: its fields joined by two spaces (for a role,
+"account name, account ID, role name": ``prdadm`` finds Payments PRoD / ADMinistratorAccess). Each candidate is scanned once per term by a compiled regex whose
 gaps are negated character classes (linear, no backtracking, in C), and a query that extends
 the previous one rescans only the previous hits, so typing stays fast with 20,000 roles.
 
@@ -15,8 +16,9 @@ of consecutive characters count, skipped characters cost. Both faces use this on
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, Self, TypeVar
 
 from app.models import Role
 
@@ -27,6 +29,7 @@ _SEPARATOR = "  "  # between fields: two spaces, so a term never spans two field
 # A word starts after a non-letter/digit, at an upper-case letter after a lower-case one
 # (AdministratorAccess), and at a digit after a letter (prod2).
 _WORD_START = re.compile(r"(?<![^\W_])[^\W_]|(?<=[a-z])[A-Z]|(?<=[A-Za-z])[0-9]")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,17 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-class RoleSearch:
-    """A searchable view of a fixed sequence of roles; build a new one when the roles change.
+class TextSearch(Generic[T]):
+    """A searchable view of a fixed sequence of items, each searched by its ``text`` (see
+    ``joined``); build a new one when the items change.
 
-    ``search`` returns positions in ``roles``, best first. The lower-cased texts are made on
+    ``search`` returns positions in ``items``, best first. The lower-cased texts are made on
     the first search, so building one for a listing that is still streaming in is cheap.
     """
 
-    def __init__(self, roles: Sequence[Role]) -> None:
-        self.roles = roles
+    def __init__(self, items: Sequence[T], text: Callable[[T], str]) -> None:
+        self.items = items
+        self._text = text
         self._originals: list[str] | None = None
         self._texts: list[str] = []
         self._lengths: list[int] = []
@@ -66,17 +71,17 @@ class RoleSearch:
         self._last_indices: list[int] | None = None
         self._answers: dict[tuple[str, ...], list[int]] = {}
 
-    def prepare(self) -> RoleSearch:
+    def prepare(self) -> Self:
         """Make the search texts now (e.g. in a worker thread) rather than on the first key."""
         if self._originals is None:
-            originals = [text_of(role) for role in self.roles]
+            originals = [self._text(item) for item in self.items]
             self._texts = [text.lower() for text in originals]
             self._lengths = [len(text) for text in self._texts]
             self._originals = originals  # last: it says the rest is ready (another thread may be asking)
         return self
 
     def search(self, query: str) -> list[int]:
-        """Every role matching ``query``, best first; an empty query matches nothing."""
+        """Every item matching ``query``, best first; an empty query matches nothing."""
         terms = terms_of(query)
         if not terms:
             self._last_query = self._last_indices = None
@@ -114,13 +119,13 @@ class RoleSearch:
         return answer
 
     def _narrowed(self, terms: list[str]) -> Sequence[int]:
-        """Roles that can still match: the previous hits if this query extends the last one
-        (every term a prefix-extension, no term dropped), else all roles."""
+        """Items that can still match: the previous hits if this query extends the last one
+        (every term a prefix-extension, no term dropped), else all of them."""
         last = self._last_query
         if last is not None and self._last_indices is not None and len(terms) >= len(last):
             if all(term.startswith(old) for term, old in zip(terms, last)):
                 return self._last_indices
-        return range(len(self.roles))
+        return range(len(self.items))
 
     def _refined(self, head: list[int], terms: list[str]) -> list[int]:
         """The best coarse hits in fine order (higher score first, then earlier, then shorter)."""
@@ -137,8 +142,21 @@ class RoleSearch:
         scored.sort()
         return [item[3] for item in scored]
 
+
+class RoleSearch(TextSearch[Role]):
+    """A searchable view of a fixed sequence of roles."""
+
+    def __init__(self, roles: Sequence[Role]) -> None:
+        super().__init__(roles, text_of)
+        self.roles = roles
+
     def highlight(self, index: int, query: str) -> Highlight:
         return highlight(self.roles[index], query)
+
+
+def joined(fields: Sequence[str]) -> str:
+    """The searchable text of an item's fields."""
+    return _SEPARATOR.join(fields)
 
 
 def _fields(role: Role) -> tuple[str, str, str]:
@@ -146,7 +164,7 @@ def _fields(role: Role) -> tuple[str, str, str]:
 
 
 def text_of(role: Role) -> str:
-    return _SEPARATOR.join(_fields(role))
+    return joined(_fields(role))
 
 
 def match_positions(text: str, term: str) -> tuple[int, ...]:
@@ -200,20 +218,29 @@ def fine_score(original: str, positions: Sequence[int]) -> float:
     return score - 0.1 * skipped
 
 
-def highlight(role: Role, query: str) -> Highlight:
+def field_marks(fields: Sequence[str], query: str) -> tuple[tuple[int, ...], ...]:
     """The matched characters of each field for ``query`` (every term), for display."""
-    text = text_of(role).lower()
+    text = joined(fields).lower()
     matched: set[int] = set()
     for term in terms_of(query):
         matched.update(match_positions(text, term))
-    per_field: dict[str, tuple[int, ...]] = {}
+    marks = []
     offset = 0
-    for name, value in zip(FIELDS, _fields(role)):
-        per_field[name] = tuple(p - offset for p in sorted(matched) if offset <= p < offset + len(value))
+    for value in fields:
+        marks.append(tuple(p - offset for p in sorted(matched) if offset <= p < offset + len(value)))
         offset += len(value) + len(_SEPARATOR)
-    return Highlight(**per_field)
+    return tuple(marks)
+
+
+def highlight(role: Role, query: str) -> Highlight:
+    return Highlight(**dict(zip(FIELDS, field_marks(_fields(role), query))))
+
+
+def rank(items: Sequence[T], query: str, text: Callable[[T], str]) -> list[T]:
+    """The items whose ``text`` matches ``query``, best first (for one-off searches)."""
+    return [items[index] for index in TextSearch(items, text).search(query)]
 
 
 def rank_roles(roles: Sequence[Role], query: str) -> list[Role]:
     """The roles matching ``query``, best first (for one-off searches like the CLI's)."""
-    return [roles[index] for index in RoleSearch(roles).search(query)]
+    return rank(roles, query, text_of)

@@ -1,7 +1,7 @@
 """The roles view: an account -> roles (or role -> accounts) tree, or a ranked list of matches.
 
-Thousands of roles make thousands of rows, so this is a ScrollView that renders only the
-rows on screen (``render_line``), from a row source: ``TreeRows`` (built once per listing,
+Thousands of roles make thousands of rows, so this is a CursorList that draws only the
+rows on screen, from a row source: ``TreeRows`` (built once per listing,
 view or expansion change) or ``MatchRows`` (the ranked hits of a query, turned into rows
 only when drawn). Typing in the filter therefore costs the search plus one screen of rows.
 """
@@ -16,16 +16,13 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from app.models import Account, Role
 from app.printable import printable
 from app.services.role_query import sort_key
 from app.services.search import RoleSearch, highlight
+from app.widgets.cursor_list import CursorList, marked
 
 View = Literal["account", "role"]
 FAVOURITES = "★ Favourites"
@@ -149,40 +146,20 @@ class MatchRows:
         return Row("role", "", role=role, favourite=liked, marks=(marks.account_name, marks.account_id, marks.role_name))
 
 
-class RoleTree(ScrollView, can_focus=True):
+class RoleTree(CursorList):
     """Rows of roles with a cursor. Enter activates a role or folds a group."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
         Binding("left", "fold(True)", "Fold", show=False),
         Binding("right", "fold(False)", "Unfold", show=False),
-        Binding("enter", "activate", "Select", show=False),
     ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "role-tree--group",
-        "role-tree--detail",
-        "role-tree--cursor",
-        "role-tree--match",
-        "role-tree--favourite",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"role-tree--group", "role-tree--favourite"}
     DEFAULT_CSS = """
     RoleTree {
-        background: $surface;
         & > .role-tree--group { text-style: bold; color: $text; }
-        & > .role-tree--detail { color: $text-muted; }
-        & > .role-tree--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
-        & > .role-tree--match { color: $accent; text-style: bold underline; }
         & > .role-tree--favourite { color: $warning; }
-        &:blur > .role-tree--cursor { background: $block-cursor-blurred-background; color: $text; }
     }
     """
-
-    cursor: reactive[int] = reactive(0, always_update=True, repaint=True)
 
     class Highlighted(Message):
         """The cursor moved: to a role (``role``), or to a group (``role`` is None)."""
@@ -222,7 +199,6 @@ class RoleTree(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.source: RowSource = TreeRows([], "account", frozenset(), frozenset())
         self.name_width = 20
-        self.empty = ""
 
     # -- data --------------------------------------------------------------------------
 
@@ -230,15 +206,9 @@ class RoleTree(ScrollView, can_focus=True):
         """Display ``source``; the cursor stays on ``keep`` if it is still shown, else the top.
         ``empty`` is what to say when there are no rows."""
         self.source = source
-        self.empty = empty
         if name_width is not None:
             self.name_width = name_width
-        self.virtual_size = Size(self.size.width, len(source))
-        position = self._find(keep) if keep is not None else None
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = position if position is not None else 0
-        self._reveal()
-        self.refresh()
+        self.reset(self._find(keep) if keep is not None else None, empty=empty)
 
     def _find(self, role: Role) -> int | None:
         if isinstance(self.source, TreeRows):
@@ -247,6 +217,9 @@ class RoleTree(ScrollView, can_focus=True):
             if self.source.row(index).role == role:
                 return index
         return None
+
+    def row_count(self) -> int:
+        return len(self.source)
 
     @property
     def current(self) -> Row | None:
@@ -261,25 +234,8 @@ class RoleTree(ScrollView, can_focus=True):
 
     # -- cursor ------------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.source) - 1)) if len(self.source) else 0
-
-    def watch_cursor(self) -> None:
-        self._reveal()
+    def cursor_moved(self) -> None:
         self.post_message(self.Highlighted(self, self.current))
-
-    def _reveal(self) -> None:
-        if self.is_mounted and len(self.source):
-            self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
-
-    def action_cursor(self, delta: int) -> None:
-        self.cursor += delta
-
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
-
-    def action_jump(self, where: int) -> None:
-        self.cursor = where if where >= 0 else len(self.source) - 1
 
     def action_fold(self, fold: bool) -> None:
         row = self.current
@@ -290,7 +246,7 @@ class RoleTree(ScrollView, can_focus=True):
         elif row.kind == "role" and fold:
             self.post_message(self.Folded(self, row.group, True))
 
-    def action_activate(self) -> None:
+    def activate(self) -> None:
         row = self.current
         if row is None:
             return
@@ -299,71 +255,28 @@ class RoleTree(ScrollView, can_focus=True):
         elif row.role is not None:
             self.post_message(self.Activated(self, row.role))
 
-    async def _on_click(self, event) -> None:  # noqa: ANN001 - textual's Click
-        self.cursor = self.scroll_offset.y + event.y
-        if event.chain >= 2:
-            self.action_activate()
-
     # -- drawing -----------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if index >= len(self.source):
-            if index == 0 and self.empty:
-                muted = base + self.get_component_rich_style("role-tree--detail", partial=True)
-                return Strip([Segment("  " + printable(self.empty), muted)]).crop_extend(0, width, base)
-            return Strip.blank(width, base)
+    def row_segments(self, index: int, style: Style) -> list[Segment]:
         row = self.source.row(index)
-        style = base + self.get_component_rich_style("role-tree--cursor") if index == self.cursor else base
-        segments = self._segments(row, style)
-        return Strip(segments).crop_extend(0, width, style)
-
-    def _segments(self, row: Row, style: Style) -> list[Segment]:
-        muted = style + self.get_component_rich_style("role-tree--detail", partial=True)
+        muted = self.muted(style)
         if row.kind == "group":
             bold = style + self.get_component_rich_style("role-tree--group", partial=True)
             arrow = "▼ " if row.expanded else "▶ "
             return [Segment(arrow, muted), Segment(printable(row.title), bold), Segment("  " + row.detail, muted)]
         role = row.role
         assert role is not None
-        match = style + self.get_component_rich_style("role-tree--match", partial=True)
+        match = self.matched(style)
         lead = [Segment("  " * row.depth, style)]
         lead.append(Segment("★ ", style + self.get_component_rich_style("role-tree--favourite", partial=True)) if row.favourite else Segment("  ", style))
         name_marks, id_marks, role_marks = row.marks
         if row.layout == "role":
-            return [*lead, *_marked(role.role_name, role_marks, style, match)]
-        name = _marked(printable(role.account_name or role.account_id), name_marks, style, match, self.name_width)
-        account = [*name, Segment("  ", style), *_marked(role.account_id, id_marks, muted, match)]
+            return [*lead, *marked(role.role_name, role_marks, style, match)]
+        name = marked(printable(role.account_name or role.account_id), name_marks, style, match, self.name_width)
+        account = [*name, Segment("  ", style), *marked(role.account_id, id_marks, muted, match)]
         if row.layout == "account":
             return [*lead, *account]
-        return [*lead, *account, Segment("  ", style), *_marked(role.role_name, role_marks, style, match)]
-
-
-def _marked(text: str, marks: Sequence[int], style: Style, match: Style, width: int | None = None) -> list[Segment]:
-    """``text`` with the characters at ``marks`` in the match style, padded or cut to ``width``."""
-    if width is not None and cell_len(text) > width:
-        text = text[: max(1, width - 1)] + "…"
-        marks = [m for m in marks if m < width - 1]
-    wanted = set(marks)
-    segments: list[Segment] = []
-    run = ""
-    run_marked = False
-    for position, char in enumerate(text):
-        marked = position in wanted
-        if run and marked != run_marked:
-            segments.append(Segment(run, match if run_marked else style))
-            run = ""
-        run += char
-        run_marked = marked
-    if run:
-        segments.append(Segment(run, match if run_marked else style))
-    if width is not None:
-        pad = width - cell_len(text)
-        if pad > 0:
-            segments.append(Segment(" " * pad, style))
-    return segments
+        return [*lead, *account, Segment("  ", style), *marked(role.role_name, role_marks, style, match)]
 
 
 def name_width_for(roles: Sequence[Role]) -> int:

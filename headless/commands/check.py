@@ -17,7 +17,8 @@ from app.services.auth import get_token
 from app.services.errors import LoginRequired
 from app.services.instances import Resolution
 from app.timefmt import local_display
-from headless.common import TerminalLoginUI, login_command, resolve_instances
+from headless.common import TerminalLoginUI, resolve_instances
+from headless.messages import login_command
 from headless.completion import ACCOUNT_ID, PROFILE, SSO_SESSION
 
 

@@ -20,7 +20,8 @@ from app.services.populate_choices import SEPARATOR_ENV, PopulateChoices
 from app.services.profile_names import CASES, NamingOptions
 from app.services.profile_setup import configured_region, credential_process_command, plan_role_profile, profile_choices
 from app.services.ratelimit import limiter_for
-from headless.common import note, resolve_instances, token_source
+from headless.common import resolve_instances, token_source
+from headless.messages import note
 from headless.picker import pick
 from headless.completion import ACCOUNT_ID, SSO_SESSION, profiles
 from headless.progress import listing_progress

@@ -23,7 +23,8 @@ from app.services.awsconfig import AwsConfig, load_config, text_value
 from app.services.errors import SsodeckError
 from app.services.targets import resolve_target
 from headless import clipboard
-from headless.common import browser_available, note, resolve_instances, token_source
+from headless.common import browser_available, resolve_instances, token_source
+from headless.messages import note
 from headless.completion import ACCOUNT_ID, PROFILE
 
 LOGOUT_ENV = "AWS_CONSOLE_LOGOUT_FIRST"

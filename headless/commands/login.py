@@ -9,7 +9,8 @@ from app.services.awsconfig import load_config
 from app.services.errors import BadValue, ConfigError, InstanceNotFound
 from app.services.instances import session_or_new, specifier_from
 from app.timefmt import local_display
-from headless.common import TerminalLoginUI, env_flag, note, resolve_instances
+from headless.common import TerminalLoginUI, env_flag, resolve_instances
+from headless.messages import note
 from headless.completion import PROFILE, SSO_SESSION
 
 

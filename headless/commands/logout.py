@@ -7,7 +7,8 @@ import click
 from app.services.errors import AmbiguousInstance, InstanceNotFound, SsodeckError, WriteFailed
 from app.services.logout import logout as logout_one
 from app.services.logout import logout_all
-from headless.common import note, resolve_instances
+from headless.common import resolve_instances
+from headless.messages import note
 from headless.completion import PROFILE, SSO_SESSION
 
 

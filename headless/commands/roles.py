@@ -12,7 +12,8 @@ from app.services import roles as role_service
 from app.services.ratelimit import limiter_for
 from app.services.role_query import DEFAULT_ORDER, ORDERS, RoleFilter, select
 from app.services.targets import format_account_id
-from headless.common import note, resolve_instances, token_source
+from headless.common import resolve_instances, token_source
+from headless.messages import note
 from headless.output import FORMATS, joined, render
 from headless.progress import listing_progress
 from headless.completion import ACCOUNT_ID, SSO_SESSION

@@ -8,10 +8,11 @@ import re
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from app.models import AdminInstance
-from app.services.admin.clients import AdminClients
+from app.services.admin.clients import AdminClients, open_clients
 from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
 
 T = TypeVar("T")
@@ -102,3 +103,21 @@ def normalize_instance_arn(value: str, partition: str = "aws") -> str:
     if INSTANCE_ARN.fullmatch(text):
         return text
     raise ConfigError(f"--instance-arn {value!r} is not an Identity Center instance ARN or ID (ssoins-...)")
+
+
+@dataclass(frozen=True)
+class AdminSource:
+    """Ordinary AWS credentials for an admin run (a profile, or botocore's chain), the
+    instance's region and rate, and the instance when it is named."""
+
+    profile: str | None = None
+    region: str | None = None
+    max_rps: float | None = None
+    instance_arn: str | None = None
+    identity_store_id: str | None = None
+
+    def open(self) -> AdminContext:
+        """The run's context; missing credentials or region, and malformed IDs, fail here,
+        before any request."""
+        clients = open_clients(profile=self.profile, region=self.region, max_rps=self.max_rps)
+        return AdminContext(clients, instance_arn=self.instance_arn, identity_store_id=self.identity_store_id)

@@ -1,0 +1,149 @@
+"""A list with a cursor that draws only the rows on screen, for views over thousands of rows.
+
+Subclasses say how many rows there are (``row_count``) and draw one (``row_segments``);
+this class keeps the cursor in range and in view, pages, jumps, handles clicks, and says
+what to show when there is nothing (``empty``). The roles tree and the explorer's lists
+are both one of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from app.printable import printable
+
+
+class CursorList(ScrollView, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "activate", "Select", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"cursor-list--cursor", "cursor-list--detail", "cursor-list--match"}
+    DEFAULT_CSS = """
+    CursorList {
+        background: $surface;
+        & > .cursor-list--detail { color: $text-muted; }
+        & > .cursor-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+        & > .cursor-list--match { color: $accent; text-style: bold underline; }
+        &:blur > .cursor-list--cursor { background: $block-cursor-blurred-background; color: $text; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=True)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.empty = ""
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def row_segments(self, index: int, style: Style) -> list[Segment]:
+        """Row ``index`` drawn on ``style`` (the cursor's, on the cursor row)."""
+        raise NotImplementedError
+
+    def cursor_moved(self) -> None:
+        """Called whenever the cursor is set (also to the same row, after new rows)."""
+
+    def activate(self) -> None:
+        """Enter, or a double click, on the cursor row."""
+
+    def reset(self, position: int | None, *, empty: str = "") -> None:
+        """Show new rows from the top, with the cursor on ``position`` (or the first row)."""
+        self.empty = empty
+        self.virtual_size = Size(self.size.width, self.row_count())
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = position if position is not None else 0
+        self._reveal()
+        self.refresh()
+
+    # -- cursor ------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        count = self.row_count()
+        return max(0, min(value, count - 1)) if count else 0
+
+    def watch_cursor(self) -> None:
+        self._reveal()
+        self.cursor_moved()
+
+    def _reveal(self) -> None:
+        if self.is_mounted and self.row_count():
+            self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_jump(self, where: int) -> None:
+        self.cursor = where if where >= 0 else self.row_count() - 1
+
+    def action_activate(self) -> None:
+        if 0 <= self.cursor < self.row_count():
+            self.activate()
+
+    async def _on_click(self, event) -> None:  # noqa: ANN001 - textual's Click
+        self.cursor = self.scroll_offset.y + event.y
+        if event.chain >= 2:
+            self.action_activate()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= self.row_count():
+            if index == 0 and self.empty:
+                return Strip([Segment("  " + printable(self.empty), self.muted(base))]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        style = base + self.get_component_rich_style("cursor-list--cursor") if index == self.cursor else base
+        return Strip(self.row_segments(index, style)).crop_extend(0, width, style)
+
+    def muted(self, style: Style) -> Style:
+        return style + self.get_component_rich_style("cursor-list--detail", partial=True)
+
+    def matched(self, style: Style) -> Style:
+        return style + self.get_component_rich_style("cursor-list--match", partial=True)
+
+
+def marked(text: str, marks: Sequence[int], style: Style, match: Style, width: int | None = None) -> list[Segment]:
+    """``text`` with the characters at ``marks`` in the match style, padded or cut to ``width``."""
+    if width is not None and cell_len(text) > width:
+        text = text[: max(1, width - 1)] + "…"
+        marks = [m for m in marks if m < width - 1]
+    wanted = set(marks)
+    segments: list[Segment] = []
+    run = ""
+    run_marked = False
+    for position, char in enumerate(text):
+        is_marked = position in wanted
+        if run and is_marked != run_marked:
+            segments.append(Segment(run, match if run_marked else style))
+            run = ""
+        run += char
+        run_marked = is_marked
+    if run:
+        segments.append(Segment(run, match if run_marked else style))
+    if width is not None:
+        pad = width - cell_len(text)
+        if pad > 0:
+            segments.append(Segment(" " * pad, style))
+    return segments
