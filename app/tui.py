@@ -21,7 +21,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from app.commands import ScreenCommands
-from app.models import Instance
+from app.models import Instance, Role
 from app.services import browser, clipboard
 from app.services.awsconfig import load_config
 from app.services.errors import ServiceError, SsodeckError
@@ -29,8 +29,10 @@ from app.services.instances import resolve, specifier_from
 
 if TYPE_CHECKING:
     from app.services.admin.context import AdminContext
+    from app.services.populate_choices import PopulateChoices
+    from app.services.search import RoleSearch
 
-Start = Literal["roles", "explorer"]
+Start = Literal["roles", "explorer", "wizard"]
 
 
 def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -> int:
@@ -51,8 +53,12 @@ class Seams:
     shell: str = field(default_factory=lambda: os.environ.get("SHELL") or "/bin/sh")
 
 
-class SsodeckApp(App[None]):
-    """AWS IAM Identity Center: every account and role, and what you do with them."""
+class SsodeckApp(App[str | None]):
+    """AWS IAM Identity Center: every account and role, and what you do with them.
+
+    ``start="wizard"`` (``configure populate --interactive``) shows only the populate wizard,
+    from ``choices``, and exits with its outcome when it closes.
+    """
 
     TITLE = "ssodeck"
     CSS_PATH = "app.tcss"
@@ -64,7 +70,7 @@ class SsodeckApp(App[None]):
 
     def __init__(
         self, *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
-        start: Start = "roles", admin: AdminContext | None = None,
+        start: Start = "roles", admin: AdminContext | None = None, choices: PopulateChoices | None = None,
     ) -> None:  # fmt: skip
         """``start="explorer"`` shows only the assignment explorer, reading with ``admin``."""
         super().__init__()
@@ -73,6 +79,7 @@ class SsodeckApp(App[None]):
         self.startup_notices = notices or []
         self.start = start
         self.admin = admin
+        self.start_choices = choices
 
     def on_mount(self) -> None:
         from app.screens.instance_picker import InstancePickerScreen, NoInstanceScreen
@@ -111,7 +118,31 @@ class SsodeckApp(App[None]):
 
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(RolesScreen(instance))
+        if self.start == "wizard":
+            self.open_populate(instance, choices=self.start_choices, then=self.exit)
+        else:
+            self.push_screen(RolesScreen(instance))
+
+    def open_populate(self, instance: Instance, *, choices: PopulateChoices | None = None, then: Callable[[str | None], None] | None = None) -> None:
+        """The populate wizard for ``instance`` (other configured instances can be chosen in it);
+        ``then`` hears its outcome, by default shown as a notification."""
+        from app.screens.populate_wizard import PopulateWizardScreen
+
+        try:
+            others = discover_instances(everything=True)
+        except SsodeckError:
+            others = []
+        self.push_screen(PopulateWizardScreen(instance, choices=choices, instances=others), then or self._populated)
+
+    def _populated(self, outcome: str | None) -> None:
+        if outcome:
+            self.notify(outcome, timeout=10)
+
+    def open_launcher(self, instance: Instance, search: RoleSearch, role: Role | None = None) -> None:
+        """The console launcher over the roles of ``search``, starting on ``role``."""
+        from app.screens.launcher import LauncherScreen
+
+        self.push_screen(LauncherScreen(instance, search, role))
 
     def switch_instance(self) -> None:
         from app.screens.instance_picker import InstancePickerScreen
@@ -154,14 +185,19 @@ def discover_instances(*, everything: bool = False) -> list[Instance]:
 
 def make_app(
     *, instance: Instance | None = None, seams: Seams | None = None, notices: list[str] | None = None,
-    start: Start = "roles", admin: AdminContext | None = None,
+    start: Start = "roles", admin: AdminContext | None = None, choices: PopulateChoices | None = None,
 ) -> SsodeckApp:  # fmt: skip
-    return SsodeckApp(instance=instance, seams=seams, notices=notices, start=start, admin=admin)
+    return SsodeckApp(instance=instance, seams=seams, notices=notices, start=start, admin=admin, choices=choices)
 
 
-def run(*, demo: bool = False, start: Start = "roles", admin: AdminContext | None = None) -> None:
+def run(
+    *, demo: bool = False, start: Start = "roles", admin: AdminContext | None = None,
+    instance: Instance | None = None, choices: PopulateChoices | None = None,
+) -> str | None:  # fmt: skip
     """Start the app (``ssodeck``), or the demo with its own emulator and home (``--demo``);
-    ``start="explorer"`` opens the assignment explorer alone, reading with ``admin``."""
+    ``start="explorer"`` opens the assignment explorer alone, reading with ``admin``, and
+    ``start="wizard"`` the populate wizard alone. Returns what the app exits with (the
+    wizard's one-line outcome)."""
     notices: list[str] = []
     session = None
     if demo:
@@ -170,7 +206,7 @@ def run(*, demo: bool = False, start: Start = "roles", admin: AdminContext | Non
         session = demo_mode.enter()
         notices.append("Demo mode: a local Identity Center with a generated organisation; your ~/.aws is not touched.")
     try:
-        make_app(notices=notices, start=start, admin=admin).run()
+        return make_app(notices=notices, start=start, instance=instance, admin=admin, choices=choices).run()
     finally:
         if session is not None:
             session.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from app.models import Instance, Token
 from app.services import token_cache
@@ -125,3 +125,62 @@ async def explore_as(pilot, app: SsodeckApp, account_name: str, role_name: str) 
     select_role(app, account_name, role_name)
     await pilot.press("a")
     await explorer_ready(pilot, app)
+
+
+# -- the populate wizard and the console launcher -----------------------------------------
+
+SMALL = (80, 24)
+FROZEN_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+
+
+def signed_in_app(emu, **options) -> tuple[SsodeckApp, Outside]:  # noqa: ANN001, ANN003
+    """The app for the emulator's instance, signed in, with a frozen clock; ``options``
+    (``start``, ``choices``) go to ``make_app``."""
+    sign_in(emu)
+    outside = Outside()
+    seams = Seams(clock=lambda: FROZEN_NOW, copy=outside.copy, run_shell=outside.run_shell, open_url=outside.open_url, shell="/bin/test-shell")
+    return make_app(instance=Instance(emu.start_url, emu.region), seams=seams, **options), outside
+
+
+async def settle(pilot) -> None:  # noqa: ANN001 - textual's Pilot
+    """Let every message be handled and every worker finish (no sleeps)."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def still(pilot) -> None:  # noqa: ANN001
+    """Settle with nothing focused: a snapshot must not catch a text cursor mid-blink."""
+    await settle(pilot)
+    pilot.app.set_focus(None)
+    await pilot.pause()
+
+
+async def type_into(pilot, selector: str, text: str) -> None:  # noqa: ANN001
+    """Focus a field of the screen, empty it, and type ``text`` (a line break is Enter)."""
+    from textual.widgets import TextArea
+
+    await settle(pilot)
+    box = pilot.app.screen.query_one(selector)
+    pilot.app.screen.set_focus(box)
+    if isinstance(box, TextArea):
+        box.clear()
+    else:
+        box.value = ""
+    await pilot.press(*["enter" if char == "\n" else char for char in text])
+    await settle(pilot)
+
+
+async def wizard_step(pilot, to: int):  # noqa: ANN001, ANN201 - the wizard screen
+    """Next in the populate wizard until step ``to``, each step's work done first."""
+    from app.screens.populate_wizard import PopulateWizardScreen
+
+    await settle(pilot)
+    wizard = pilot.app.screen
+    assert isinstance(wizard, PopulateWizardScreen)
+    while wizard.step < to:
+        step = wizard.step
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert wizard.step == step + 1, wizard.problem
+    return wizard

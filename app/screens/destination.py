@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from app.services import validation
-from app.services.console_launch import COMMON_DESTINATIONS, COMMON_REGIONS
+from app.services.console_launch import COMMON_DESTINATIONS, COMMON_REGIONS, check_destination
 from app.services.errors import BadValue
 
 
@@ -81,10 +81,8 @@ class DestinationScreen(ModalScreen[ConsoleChoice | None]):
         region = str(self.query_one("#dest-region", Select).value)
         try:
             validation.region(region)
+            check_destination(path)
         except BadValue as error:
             self.query_one("#dest-error", Static).update(str(error))
-            return
-        if not path.startswith(("/", "https://")):
-            self.query_one("#dest-error", Static).update("A console path starts with / (for example /s3/home)")
             return
         self.dismiss(ConsoleChoice(path, region, action))

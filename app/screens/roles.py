@@ -58,6 +58,8 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         Binding("r", "refresh", "Refresh", show=False, tooltip="Ask Identity Center for the roles again"),
         Binding("l", "sign_in", "Sign in", show=False, tooltip="Sign in again (a new session)"),
         Binding("i", "switch_instance", "Instance", show=False, tooltip="Switch to another Identity Center instance"),
+        Binding("p", "populate", "Populate", show=False, tooltip="Write profiles for every role into ~/.aws/config (a wizard)"),
+        Binding("O", "launcher", "Launcher", show=False, tooltip="The console launcher: any role, service, region and duration, or a config token"),
     ]
 
     class ListingChanged(Message):
@@ -334,6 +336,12 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     def action_switch_instance(self) -> None:
         self.app.switch_instance()
 
+    def action_populate(self) -> None:
+        self.app.open_populate(self.instance)
+
+    def action_launcher(self) -> None:
+        self.app.open_launcher(self.instance, self.search, self.query_one(RoleTree).current_role)
+
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """What the command palette offers here: the role actions, then the screen's."""
         role = self.query_one(RoleTree).current_role
@@ -344,6 +352,8 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
             ("Switch between account and role view", "key v", "toggle_view"),
             ("Sign in again", "key l", "sign_in"),
             ("Switch Identity Center instance", "key i", "switch_instance"),
+            ("Populate ~/.aws/config with every role (wizard)", "key p", "populate"),
+            ("Console launcher (any role, or a config token)", "key O", "launcher"),
         ]
         return commands
 

@@ -26,6 +26,11 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o600, backup: bo
         raise WriteFailed(f"cannot write {path}: {_reason(error)}; it was left as it was") from None
 
 
+def backup_path(path: Path) -> Path:
+    """Where ``atomic_write(..., backup=True)`` keeps the previous file."""
+    return path.with_name(path.name + ".bak")
+
+
 def _reason(error: OSError) -> str:
     reason = error.strerror or type(error).__name__
     if isinstance(error, PermissionError):
@@ -43,7 +48,7 @@ def _write(path: Path, payload: bytes, mode: int, backup: bool) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp_name, mode)
         if backup and path.exists():
-            shutil.copy2(path, path.with_name(path.name + ".bak"))
+            shutil.copy2(path, backup_path(path))
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -18,7 +18,7 @@ from typing import Literal
 
 
 from app.models import ProfilePlan
-from app.services.atomic import atomic_write
+from app.services.atomic import atomic_write, backup_path
 from app.services import ini
 from app.services.awsconfig import AwsConfig, Section, build_config, parse_config_text, raw_sections, read_config_text, section_identity
 from app.services.config_diff import unified
@@ -56,11 +56,12 @@ class ConfigEdit:
     def changed(self) -> bool:
         return self.after != self.before
 
-    def diff(self) -> str:
-        """A unified diff of the planned edit, as ``--dry-run`` shows it."""
+    def diff(self, name: str | None = None) -> str:
+        """A unified diff of the planned edit, as ``--dry-run`` shows it; ``name`` is the
+        file's name in its header (default: the path)."""
         if not self.changed:
             return ""
-        return unified(self.path, self.before, self.after, self.spans or ((0, len(self.before), 0, len(self.after)),))
+        return unified(Path(name) if name else self.path, self.before, self.after, self.spans or ((0, len(self.before), 0, len(self.after)),))
 
     def summary(self) -> dict[str, int]:
         """How many profiles the edit adds, changes, removes and leaves alone."""
@@ -122,21 +123,23 @@ def plan_sections(
     return ConfigEdit(path, before_text, after, tuple(changes), spans=tuple(spans))
 
 
-def apply_edit(edit: ConfigEdit) -> None:
-    """Write the planned text atomically (mode 0600, one ``.bak``) unless the file moved on.
+def apply_edit(edit: ConfigEdit) -> Path | None:
+    """Write the planned text atomically (mode 0600, one ``.bak``) unless the file moved on;
+    returns where the previous file was kept (None: nothing was written, or no file was there).
 
     The check and the replace happen under one cross-process lock per file, so of two
     concurrent writers planned from the same text, the second is refused instead of
     silently undoing the first.
     """
     if not edit.changed:
-        return
+        return None
     target = edit.path.resolve() if edit.path.is_symlink() else edit.path
     with exclusive(f"config:{target.resolve()}"):
         current = read_config_text(target) if target.exists() else None
         if current != edit.before and not (current is None and edit.before == ""):
             raise ConfigError(f"{edit.path} changed on disk since it was read; nothing was written (run the command again)")
         atomic_write(target, edit.after, mode=0o600, backup=True)
+    return backup_path(target) if current is not None else None
 
 
 def _plan_upsert(plan: ProfilePlan, current: dict[str, object] | None, action: str) -> SectionEdit:

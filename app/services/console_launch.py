@@ -15,8 +15,21 @@ from dataclasses import dataclass
 from app.models import Instance, Token
 from app.services import config_token as tokens
 from app.services import console as federation
+from app.services.awsconfig import AwsConfig
 from app.services.credentials import get_role_credentials
-from app.services.targets import Target, format_account_id
+from app.services.errors import BadValue, ConfigError
+from app.services.targets import Target, format_account_id, resolve_target
+
+MIN_DURATION, MAX_DURATION = 15, 720  # minutes a console session may last (the federation endpoint's limits)
+
+
+class TokenLacks(ConfigError):
+    """A config token that names no account (``what="account"``) or no role, and no
+    account or role was given to use instead."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"the config token does not name the {what} to sign in as")
+        self.what = what
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,42 @@ def plan_launch(
         issuer=issuer if issuer is not None else target.instance.start_url,
         duration=duration,
     )
+
+
+def check_duration(minutes: int) -> int:
+    if not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise BadValue(f"a console session lasts {MIN_DURATION} to {MAX_DURATION} minutes, not {minutes}")
+    return minutes
+
+
+def check_destination(path: str) -> str:
+    """A console path (``/s3/home``) or URL to land on; anything else is refused, since the
+    console would land on a URL made from half of it."""
+    if not path.startswith(("/", "https://")):
+        raise BadValue("a console path starts with / (for example /s3/home), or is a https:// URL")
+    return path
+
+
+def plan_token_launch(
+    text: str, config: AwsConfig, *, account_id: str | None = None, role_name: str | None = None, warn: Callable[[str], None] | None = None
+) -> ConsoleLaunch:
+    """The launch a config token (``console get-config-token``) describes, after every check
+    ``launch-from-config`` makes: a readable token of a known version, an account and role
+    (``account_id`` and ``role_name`` replace the token's), and an AWS sign-in endpoint (role
+    credentials are sent there). ``warn`` hears what decoding ignored."""
+    token = tokens.decode_config_token(text)
+    for warning in token.warnings:
+        if warn is not None:
+            warn(warning)
+    account = account_id or token.account_id
+    role = role_name or token.role_name
+    if not account:
+        raise TokenLacks("account")
+    if not role:
+        raise TokenLacks("role")
+    tokens.token_endpoint(token)  # refuse a foreign endpoint before anything else happens
+    target = resolve_target(config, start_url=token.sso_start_url, sso_region=token.sso_region, account_id=account, role_name=role, region=token.region)
+    return plan_from_token(token, target)
 
 
 def plan_from_token(token: tokens.ConfigToken, target: Target) -> ConsoleLaunch:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import shlex
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from app.models import Instance, ProfilePlan, Role
@@ -20,14 +20,13 @@ from app.services.awsconfig import parse_config_text
 from app.services.config_editor import ConfigEdit, SectionChange, plan_sections, writable_key
 from app.services.errors import ConfigError
 from app.services.instances import SESSION_SCOPES
-from app.services.profile_names import NamingOptions, profile_name, validate_naming
+from app.services.profile_names import NamingOptions, profile_names, validate_naming
 
 REGISTRATION_SCOPES = ",".join(SESSION_SCOPES)
 # Keys ssodeck writes into a profile itself, so ``-c`` may not set them (whatever the layout).
 SSODECK_KEYS = frozenset(
     {"sso_session", "sso_start_url", "sso_region", "sso_account_name", "sso_account_id", "sso_role_name", "region", "sso_auto_populated"}
 )
-_PROCESS_WORKERS = 8  # naming processes run at once; bounded, like every pool here
 
 
 def parse_defaults(pairs: Iterable[str], *, credential_process: str | None) -> dict[str, str]:
@@ -128,17 +127,10 @@ def plan_populate(
         validate_naming(naming, instance)
     drop_keys = tuple(drop_keys)
     parsed = parse_config_text(config_text, Path(config_path))
-    combos = [(role, index, region) for role in roles for index, region in enumerate(regions)]
-    names = _names(naming, combos, instance, len(regions))
-    renamed: list[tuple[str, str]] = []
-    if on_duplicate == "disambiguate":
-        names, renamed = _disambiguate(naming, combos, names, instance, len(regions))
-    elif on_duplicate != "error":
-        raise ConfigError(f"--on-duplicate must be disambiguate or error, not {on_duplicate!r}")
-    origins: dict[str, list[tuple[Role, str]]] = {}
-    for (role, _, region), name in zip(combos, names):
-        if name is not None:
-            origins.setdefault(name, []).append((role, region))
+    roles = list(roles)
+    first_names, names = name_profiles(naming, roles, regions, instance, on_duplicate)
+    renamed = sorted((old, new) for old, new in zip(first_names, names) if new != old and old is not None and new is not None)
+    origins = _origins(roles, regions, names)
     _refuse_duplicates(origins, multi_region=len(regions) > 1)
     upserts = []
     skipped = []
@@ -167,7 +159,7 @@ def plan_populate(
     edit = plan_sections(Path(config_path), config_text, upserts, removals, existing_action, parsed=parsed)
     notes = tuple(
         f"account {account_id} has control characters in its name ({printable(name)}); its profile names show them as '-'"
-        for account_id, name in sorted({(role.account_id, role.account_name) for role, _, _ in combos if has_unsafe(role.account_name)})
+        for account_id, name in sorted({(role.account_id, role.account_name) for role in roles if has_unsafe(role.account_name)})
     )
     return dataclasses.replace(edit, changes=edit.changes + tuple(skipped), renamed=tuple(renamed), notes=notes)
 
@@ -220,46 +212,58 @@ def _other_layout(values: list[tuple[str, str]]) -> tuple[str, ...]:
     return ("sso_session",) if "sso_start_url" in keys else ()
 
 
-def _names(naming: NamingOptions, combos: list[tuple[Role, int, str]], instance: Instance, num_regions: int) -> list[str | None]:
-    def name(combo: tuple[Role, int, str]) -> str | None:
-        role, index, region = combo
-        return profile_name(
-            naming, account_id=role.account_id, account_name=role.account_name, role_name=role.role_name,
-            region=region, region_index=index, num_regions=num_regions, instance=instance,
-        )  # fmt: skip
+def name_profiles(
+    naming: NamingOptions, roles: Sequence[Role], regions: Sequence[str], instance: Instance, on_duplicate: str = "disambiguate"
+) -> tuple[list[str | None], list[str | None]]:
+    """The name of every role in each region (role by role, region by region; None: skipped)
+    as the options make it, and as populate writes it: with ``on_duplicate="disambiguate"``,
+    names that roles of several accounts share get the account ID. Duplicates that remain
+    are the caller's to refuse (``plan_populate``) or show (the app's preview)."""
+    if on_duplicate not in ("disambiguate", "error"):
+        raise ConfigError(f"--on-duplicate must be disambiguate or error, not {on_duplicate!r}")
+    names = profile_names(naming, roles, regions, instance=instance)
+    final = _disambiguate(naming, roles, regions, names, instance) if on_duplicate == "disambiguate" else names
+    return names, final
 
-    if naming.profile_name_process is None or len(combos) < 2:
-        return [name(combo) for combo in combos]
-    with ThreadPoolExecutor(max_workers=_PROCESS_WORKERS, thread_name_prefix="profile-name") as pool:
-        return list(pool.map(name, combos))
+
+def _origins(roles: Sequence[Role], regions: Sequence[str], names: list[str | None]) -> dict[str, list[tuple[Role, str]]]:
+    origins: dict[str, list[tuple[Role, str]]] = {}
+    width = len(regions)
+    for position, name in enumerate(names):
+        if name is not None:
+            origins.setdefault(name, []).append((roles[position // width], regions[position % width]))
+    return origins
 
 
-def _disambiguate(
-    naming: NamingOptions, combos: list[tuple[Role, int, str]], names: list[str | None], instance: Instance, num_regions: int
-) -> tuple[list[str | None], list[tuple[str, str]]]:
+def _disambiguate(naming: NamingOptions, roles: Sequence[Role], regions: Sequence[str], names: list[str | None], instance: Instance) -> list[str | None]:
     """Rename every name that roles of more than one account share, by naming those roles
     again with the account ID added to the account name. Every member of a clash is renamed,
-    so the result does not depend on listing order and stays the same from run to run."""
+    so the result does not depend on listing order and stays the same from run to run.
+    ``names`` are the roles' names region by region, role by role."""
+    if naming.profile_name_process is None and "account_name" not in naming.components:
+        return names  # the account name is not in the names: adding the ID to it changes nothing
+    width = len(regions)
+    repeated = {name for name, count in Counter(names).items() if count > 1 and name is not None}
     accounts: dict[str, set[str]] = {}
-    for (role, _, _), name in zip(combos, names):
-        if name is not None:
-            accounts.setdefault(name, set()).add(role.account_id)
+    for position, name in enumerate(names):
+        if name in repeated:
+            accounts.setdefault(name, set()).add(roles[position // width].account_id)
     clashing = {name for name, ids in accounts.items() if len(ids) > 1}
     if not clashing:
-        return names, []
+        return names
+    touched = sorted({position // width for position, name in enumerate(names) if name in clashing})
+    again = [dataclasses.replace(roles[n], account_name=f"{roles[n].account_name or roles[n].account_id}-{roles[n].account_id}") for n in touched]
     out = list(names)
-    renamed = []
-    for position, ((role, index, region), name) in enumerate(zip(combos, names)):
-        if name not in clashing:
-            continue
-        new = profile_name(
-            naming, account_id=role.account_id, account_name=f"{role.account_name or role.account_id}-{role.account_id}",
-            role_name=role.role_name, region=region, region_index=index, num_regions=num_regions, instance=instance,
-        )  # fmt: skip
-        if new is not None and new != name:
-            out[position] = new
-            renamed.append((name, new))
-    return out, sorted(renamed)
+    for n, new_names in zip(touched, _rows(profile_names(naming, again, regions, instance=instance), width)):
+        for offset, new in enumerate(new_names):
+            position = n * width + offset
+            if new is not None and out[position] in clashing:
+                out[position] = new
+    return out
+
+
+def _rows(names: list[str | None], width: int) -> list[list[str | None]]:
+    return [names[start : start + width] for start in range(0, len(names), width)]
 
 
 def _refuse_duplicates(origins: dict[str, list[tuple[Role, str]]], *, multi_region: bool) -> None:

@@ -19,9 +19,10 @@ from app.services.populate import plan_profile, profile_values
 from app.services.profile_names import NamingOptions, profile_name
 
 DEFAULT_PROCESS = "ssodeck credential-process"
+DISABLE_PROCESS_ENV = "AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS"
 
 
-def _env_flag(name: str) -> bool:
+def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -29,7 +30,7 @@ def credential_process_command(enabled: bool | None = None) -> str | None:
     """The ``credential_process`` command profiles get, or None when turned off (by the
     caller, or by ``AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS``)."""
     if enabled is None:
-        enabled = not _env_flag("AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS")
+        enabled = not env_flag(DISABLE_PROCESS_ENV)
     return (os.environ.get("AWS_SSO_CREDENTIAL_PROCESS_NAME") or DEFAULT_PROCESS) if enabled else None
 
 

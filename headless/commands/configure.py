@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
@@ -14,8 +15,9 @@ from app.services.config_editor import EXISTING_ACTIONS, ConfigEdit, apply_edit,
 from app.services.errors import ConfigError
 from app.services.instances import session_or_new, specifier_from
 from app.services.paths import aws_config_file
-from app.services.populate import parse_defaults, plan_populate
-from app.services.profile_names import CASES, NamingOptions, validate_naming
+from app.services.populate import parse_defaults
+from app.services.populate_choices import SEPARATOR_ENV, PopulateChoices
+from app.services.profile_names import CASES, NamingOptions
 from app.services.profile_setup import configured_region, credential_process_command, plan_role_profile, profile_choices
 from app.services.ratelimit import limiter_for
 from headless.common import resolve_instances, token_source
@@ -23,6 +25,7 @@ from headless.messages import note
 from headless.picker import pick
 from headless.completion import ACCOUNT_ID, SSO_SESSION, profiles
 from headless.progress import listing_progress
+
 
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
@@ -143,7 +146,7 @@ def _pick_role(instance: Instance, account_id: str | None, role_name: str | None
 @DEFAULTS
 @ACTION
 @click.option("--components", metavar="LIST", default="account_name,role_name,default_style_region", show_default=True, help="Profile name parts: account_name, account_id, account_number, role_name, region, short_region, default_style_region, or literal text.")
-@click.option("--separator", "--sep", "separator", metavar="SEP", envvar="AWS_CONFIGURE_SSO_DEFAULT_PROFILE_NAME_SEPARATOR", default=".", show_default=True, help="Between name components.")
+@click.option("--separator", "--sep", "separator", metavar="SEP", envvar=SEPARATOR_ENV, default=".", show_default=True, help="Between name components.")
 @click.option("--include-region", type=click.Choice(["default", "always"]), default="default", show_default=True, help="default: only profiles for the 2nd and later regions carry the region.")
 @click.option("--region-style", type=click.Choice(["short", "long"]), default="short", show_default=True, help="short: us-east-1 becomes usea1.")
 @click.option("--trim-account-name", multiple=True, metavar="REGEX", help="Remove matches from account names (repeatable; applied before case).")
@@ -159,17 +162,14 @@ def _pick_role(instance: Instance, account_id: str | None, role_name: str | None
 @click.option("--refresh", is_flag=True, help="Ask Identity Center for the roles even if the cached listing is fresh.")
 @click.option("--force-refresh", is_flag=True, help="Sign in again first.")
 @click.option("--max-rps", type=click.FloatRange(min=0.1), envvar="SSODECK_MAX_RPS", metavar="RPS", help="Portal requests per second (default 20).")
+@click.option("--interactive", is_flag=True, help="Choose everything in the full-screen wizard (with a live preview of the names and the diff), starting from the other flags.")
 @click.option("-v", "--verbose", count=True, hidden=True)
-def configure_populate(start_url, sso_region, regions, dry_run, config_defaults, existing_config_action, components, separator, include_region, region_style, trim_account_name, trim_role_name, account_name_case, role_name_case, profile_name_process, safe_account_names, credential_process, sso_session, on_duplicate, prune, refresh, force_refresh, max_rps, verbose) -> None:
+def configure_populate(start_url, sso_region, regions, dry_run, config_defaults, existing_config_action, components, separator, include_region, region_style, trim_account_name, trim_role_name, account_name_case, role_name_case, profile_name_process, safe_account_names, credential_process, sso_session, on_duplicate, prune, refresh, force_refresh, max_rps, interactive, verbose) -> None:
     """Write a profile for every account, role and region you can reach.
 
     Re-running is safe: unchanged profiles are left byte for byte, comments and unrelated
     sections are kept, and the previous file is saved as config.bak.
     """
-    regions = list(regions) or [r for r in (configured_region(),) if r]
-    if not regions:
-        raise click.UsageError("Missing arguments: --region (or set AWS_DEFAULT_REGION)")
-    validation.regions(regions)  # before any sign-in or listing
     naming = NamingOptions(
         components=tuple(c.strip() for c in components.split(",") if c.strip()),
         separator=separator,
@@ -182,10 +182,20 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
         profile_name_process=profile_name_process,
         safe_account_names=safe_account_names,
     )
-    process = credential_process_command(credential_process)
-    defaults = parse_defaults(config_defaults, credential_process=process)
+    choices = PopulateChoices(
+        tuple(regions) or tuple(r for r in (configured_region(),) if r), naming, existing_config_action, sso_session, credential_process, prune,
+        tuple(config_defaults), on_duplicate,
+    )  # fmt: skip
+    if interactive:
+        _wizard(choices, start_url, sso_region, dry_run)
+        return
+    if not choices.regions:
+        raise click.UsageError("Missing arguments: --region (or set AWS_DEFAULT_REGION)")
+    validation.regions(list(choices.regions))  # before any sign-in or listing
+    choices.defaults()
     instance = _instance(start_url, sso_region, sso_session)
-    validate_naming(naming, instance)  # before any network call; plan_populate is told it was done
+    choices = dataclasses.replace(choices, sso_session=instance.session_name)
+    choices.check(instance)  # before any network call; the plan is told it was done
     path = aws_config_file()
     before = read_config_text(path)
     load_config(path)  # a malformed file stops us here, before any network call
@@ -194,10 +204,21 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
     with listing_progress() as progress:
         listing = role_service.get_listing(instance, token_source(instance, force_login=force_refresh), refresh=refresh or force_refresh or prune, on_progress=progress)
     note(f"{len(listing.roles)} roles in {len(listing.accounts)} accounts" + (" (cached listing)" if listing.from_cache else ""))
-    edit = plan_populate(
-        path, before, listing.roles, instance=instance, regions=regions, naming=naming, defaults=defaults,
-        existing_action=existing_config_action, credential_process=process, sso_session=instance.session_name,
-        prune=prune, drop_keys=("credential_process",) if process is None else (), naming_validated=True,
-        on_duplicate=on_duplicate,
-    )  # fmt: skip
-    _finish(edit, dry_run)
+    _finish(choices.plan(path, before, listing.roles, instance, checked=True), dry_run)
+
+
+def _wizard(choices: PopulateChoices, start_url: str | None, sso_region: str | None, dry_run: bool) -> None:
+    """``populate --interactive``: the app's wizard, starting from the flags' choices."""
+    if dry_run:
+        raise click.UsageError("--dry-run and --interactive cannot be combined (the wizard shows the diff before writing)")
+    if choices.naming.profile_name_process:
+        raise click.UsageError("--profile-name-process and --interactive cannot be combined (the preview would run it for every name)")
+    if choices.regions:
+        validation.regions(list(choices.regions))
+    choices.defaults()
+    instance = _instance(start_url, sso_region, choices.sso_session) if (start_url or sso_region or choices.sso_session) else None
+    from app.tui import run
+
+    outcome = run(start="wizard", instance=instance, choices=choices)
+    if outcome:
+        note(outcome)

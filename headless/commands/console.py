@@ -17,7 +17,6 @@ import click
 from click.core import ParameterSource
 
 from app.services import browser, validation
-from app.services import config_token as tokens
 from app.services import console_launch as launches
 from app.services import console as federation
 from app.services.awsconfig import AwsConfig, load_config, text_value
@@ -72,7 +71,7 @@ def _destination_options(*, env: bool) -> Callable[[Any], Any]:
                      help="Console path (or URL) to land on, e.g. /ec2/home."),
         click.option("--override-region-in-destination/--keep-region-in-destination", "override_region", default=False,
                      help="Replace a region= already in --destination with --region (default: keep it)."),
-        click.option("--duration", type=click.IntRange(15, 720), metavar="MINUTES",
+        click.option("--duration", type=click.IntRange(launches.MIN_DURATION, launches.MAX_DURATION), metavar="MINUTES",
                      help="Console session length, 15 to 720 minutes (default: as long as the role credentials)."),
         click.option("--issuer", envvar="AWS_CONSOLE_DEFAULT_ISSUER" if env else None, hidden=True),
         click.option("-v", "--verbose", count=True, hidden=True),
@@ -221,19 +220,13 @@ def launch_from_config(
     The token comes from `ssodeck console get-config-token` (or aws-sso-util's).
     """
     delivery = _delivery(ctx, open_flag, print_flag, copy_flag, logout_first)
-    token = tokens.decode_config_token(config_token)
-    for warning in token.warnings:
-        note(f"warning: {warning}")
-    account = account_id or token.account_id
-    role = role_name or token.role_name
-    if not account:
-        raise click.UsageError("Token does not specify account, please use --account-id")
-    if not role:
-        raise click.UsageError("Token does not specify role, please use --role-name")
-    tokens.token_endpoint(token)  # refuse a foreign endpoint before anything else happens
-    target = resolve_target(load_config(), start_url=token.sso_start_url, sso_region=token.sso_region,
-                            account_id=account, role_name=role, region=token.region)
-    _launch(launches.plan_from_token(token, target), delivery=delivery, force_refresh=force_refresh)
+    try:
+        plan = launches.plan_token_launch(config_token, load_config(), account_id=account_id, role_name=role_name,
+                                          warn=lambda warning: note(f"warning: {warning}"))  # fmt: skip
+    except launches.TokenLacks as lack:
+        flag = "--account-id" if lack.what == "account" else "--role-name"
+        raise click.UsageError(f"Token does not specify {lack.what}, please use {flag}") from None
+    _launch(plan, delivery=delivery, force_refresh=force_refresh)
 
 
 def _delivery(
