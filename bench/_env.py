@@ -29,6 +29,20 @@ def isolate() -> Path:
     return home
 
 
+def as_installed(env: dict[str, str]) -> dict[str, str]:
+    """``env`` for a child Python that runs ssodeck as an install would: from byte-compiled
+    sources (pip compiles them when it installs), even where PYTHONDONTWRITEBYTECODE is set.
+    The bytecode goes to a cache under the bench's temp dir, filled here once, so the
+    checkout is left as it was and every run starts alike."""
+    prefix = Path(tempfile.gettempdir()) / "ssodeck-bench-pycache"
+    child = {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    child["PYTHONPYCACHEPREFIX"] = str(prefix)
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "app"), str(ROOT / "headless")], env=child, check=True)
+    return child
+
+
 def silent_ui():
     """A sign-in UI that shows nothing and opens no browser (the emulator auto-approves)."""
     from app.services.login_ui import BrowserLoginUI

@@ -14,7 +14,7 @@ import termios
 import time
 from datetime import timedelta
 
-from _env import ROOT, isolate
+from _env import ROOT, as_installed, isolate
 
 START_URL = "https://bench.awsapps.com/start"
 REGION = "us-east-1"
@@ -52,22 +52,23 @@ def warm_home(accounts, roles) -> None:  # noqa: ANN001 - models
 
 
 class AppInTerminal:
-    """``ssodeck`` (the app) in a 120x40 pseudo-terminal; revalidation fails at once (nothing
-    listens at the endpoints), so what is measured is the app over its caches."""
+    """``ssodeck`` (the app) in a 120x40 pseudo-terminal, run from byte-compiled sources as
+    an install would be (``as_installed``); revalidation fails at once (nothing listens at
+    the endpoints), so what is measured is the app over its caches."""
 
-    def __init__(self, columns: int = 120, lines: int = 40) -> None:
-        env = {
+    def __init__(self, columns: int = 120, lines: int = 40, argv: list[str] | None = None) -> None:
+        env = as_installed({
             **os.environ,
             "TERM": "xterm-256color",
             "AWS_DEFAULT_SSO_START_URL": START_URL,
             "AWS_DEFAULT_SSO_REGION": REGION,
             "AWS_ENDPOINT_URL_SSO": "http://127.0.0.1:9",
             "AWS_ENDPOINT_URL_SSO_OIDC": "http://127.0.0.1:9",
-        }
+        })
         self.leader, follower = pty.openpty()
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         self.started = time.perf_counter()
-        self.process = subprocess.Popen([sys.executable, "-m", "headless"], stdin=follower, stdout=follower, stderr=follower, env=env, cwd=ROOT)
+        self.process = subprocess.Popen(argv or [sys.executable, "-m", "headless"], stdin=follower, stdout=follower, stderr=follower, env=env, cwd=ROOT)
         os.close(follower)
         self.output = b""
 

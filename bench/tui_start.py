@@ -5,8 +5,10 @@
 ``ssodeck`` (the app) starts in a real pseudo-terminal, process start included, over a HOME
 with a valid token and a cached listing of ``--accounts`` accounts (7 roles each). Timed from
 the spawn until the terminal has received the first frame with the roles (the status line
-"N roles in M accounts"). Baselines in the same run: ``python -c pass`` and a Python that
-imports Textual's App, the floor any Textual app starts from.
+"N roles in M accounts"). Baselines in the same run: ``python -c pass``, a Python that
+imports Textual's App, and a Textual app that shows one line (``_one_line_app.py``), timed
+the same way in runs taken in turn with the app's: the floor any Textual app starts from on
+this machine.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from _tui import AppInTerminal, listing, warm_home
 
@@ -35,19 +38,26 @@ def main() -> None:
     args = parser.parse_args()
     accounts, roles = listing(args.accounts * 7)
     warm_home(accounts, roles)
-    frames = []
+    frames, floors = [], []
     for _ in range(args.runs):
         app = AppInTerminal()
         frames.append(app.wait_for(b"roles in"))
         app.drain(0.3)
         app.quit()
+        floor = AppInTerminal(argv=[sys.executable, str(Path(__file__).with_name("_one_line_app.py"))])
+        floors.append(floor.wait_for(b"roles in"))
+        floor.drain(0.3)
+        floor.quit()
     bare = statistics.median(python_start("pass") for _ in range(args.runs))
     textual = statistics.median(python_start("import textual.app") for _ in range(args.runs))
     first = statistics.median(frames)
     print(f"accounts, roles     {len(accounts)}, {len(roles)} (cached listing, valid token)")
     print("first frame (s)     " + " ".join(f"{f:.3f}" for f in frames))
     print(f"median              {first:.3f} s (goal <= {GOAL_S} s), ratio to goal {first / GOAL_S:.2f}")
-    print(f"python -c pass      {bare:.3f} s; importing textual.app {textual:.3f} s; the app adds {first - textual:.3f} s to Textual's floor")
+    floor = statistics.median(floors)
+    print("one-line app (s)    " + " ".join(f"{f:.3f}" for f in floors))
+    print(f"median              {floor:.3f} s: the app takes {first / floor:.2f}x a one-line Textual app, {first - floor:.3f} s more")
+    print(f"python -c pass      {bare:.3f} s; importing textual.app {textual:.3f} s")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,15 @@
 
 It imports nothing heavy itself: ``credential-process`` is served straight from the
 credential cache when it can be (the SDKs run it on every credential refresh, so it must
-start fast), and everything else goes to the click group in ``headless.group``.
+start fast), the app (``ssodeck`` alone, or ``--demo``) starts without click, and
+everything else goes to the click group in ``headless.group``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,15 +21,29 @@ def main(argv: list[str] | None = None) -> None:
 
         if serve_from_cache(args[1:]):
             return
-    _run_click(args)
+    if args in ([], ["--demo"]) and "_SSODECK_COMPLETE" not in os.environ:  # the app, without click (it starts sooner); completion is click's
+        _guarded(lambda: _run_app(demo=bool(args)))
+        return
+    _guarded(lambda: _run_click(args))
+
+
+def _run_app(*, demo: bool) -> None:
+    import gc
+
+    from headless.messages import show_warnings
+
+    show_warnings()
+    gc.disable()  # no collections while thousands of objects are made at start; the app settles the heap after its first frame
+    from app.tui import run  # textual is imported only here
+
+    run(demo=demo)
 
 
 def _run_click(args: list[str]) -> None:
     import click
 
-    from app.services.errors import SsodeckError
-    from headless.messages import show_warnings
     from headless.group import cli
+    from headless.messages import show_warnings
 
     show_warnings()
     try:
@@ -40,24 +56,40 @@ def _run_click(args: list[str]) -> None:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+
+
+def _guarded(body: Callable[[], None]) -> None:
+    """Run ``body``, turning what escapes it into one line on stderr and an exit status."""
+    from app.services.errors import SsodeckError
+
+    try:
+        body()
     except SsodeckError as error:
         from headless.messages import describe_error, note
 
         note(f"ssodeck: {describe_error(error)}")
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
-        click.echo("ssodeck: interrupted", err=True)
+        _say("ssodeck: interrupted")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(141)
     except OSError as error:
-        click.echo(f"ssodeck: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        _say(f"ssodeck: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
         sys.exit(1)
     except Exception as error:  # the last line of defence: no tracebacks for users
         if os.environ.get("SSODECK_DEBUG"):
             raise
-        click.echo(f"ssodeck: unexpected {type(error).__name__}; run again with SSODECK_DEBUG=1 for details", err=True)
+        _say(f"ssodeck: unexpected {type(error).__name__}; run again with SSODECK_DEBUG=1 for details")
         sys.exit(70)
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 import shlex
 
-import click
-
 from app.printable import printable
 from app.services.errors import LoginRequired, OutputExists, SsodeckError
 
@@ -22,6 +20,8 @@ if TYPE_CHECKING:
 def note(message: str) -> None:
     """Progress and diagnostics go to stderr; stdout carries data only. Names in them (an
     account called "\\x1b[2J...") are shown escaped, line by line."""
+    import click  # here: the app starts without click
+
     click.echo("\n".join(printable(line) for line in message.split("\n")), err=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from app.models import Instance, Role
 from app.services.auth import get_token
 from app.services.role_query import RoleFilter, select
-from app.services.search import RoleSearch, highlight, rank_roles
+from app.services.search import RoleSearch, highlight, rank_roles, starts_word
 from support import FAST, Browser, run_cli
 
 ROLES = [
@@ -86,3 +87,26 @@ def test_cli_search_ranks_like_the_service(emu):
         assert done.returncode == 0, done.stderr
         shown = [(r["account_id"], r["role_name"]) for r in json.loads(done.stdout)]
         assert shown == [(r.account_id, r.role_name) for r in rank_roles(roles, query)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("aZ9_ -.éÉ٣ßK"), min_size=1, max_size=16))
+def test_word_starts_are_where_a_regex_of_the_rule_finds_them(text):
+    # the rule: a letter or digit after anything else, A-Z after a-z, 0-9 after a letter
+    rule = re.compile(r"(?<![^\W_])[^\W_]|(?<=[a-z])[A-Z]|(?<=[A-Za-z])[0-9]")
+    expected = {match.start() for match in rule.finditer(text)}
+    assert {position for position in range(len(text)) if starts_word(text, position)} == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.text("abcdxyz -", min_size=1, max_size=12), st.sampled_from(["Admin", "ReadOnly", "Dev"])), min_size=1, max_size=40),
+    st.lists(st.one_of(st.text("abcdxyz ", min_size=1, max_size=2), st.just("\b")), min_size=1, max_size=10),
+)
+def test_typing_and_erasing_key_by_key_gives_what_fresh_searches_give(rows, keys):
+    roles = [Role(f"{i:012d}", role, name) for i, (name, role) in enumerate(rows)]
+    typing = RoleSearch(roles)
+    query = ""
+    for key in keys:
+        query = query[:-1] if key == "\b" else query + key
+        assert typing.search(query) == RoleSearch(roles).search(query), query

@@ -12,7 +12,6 @@ repr of its arguments, which for thousands of roles costs more than naming them.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Select, Selecti
 from app.models import Instance, Role
 from app.screens.populate_steps import NAMING_LABELS, DiffStep, DoneStep, InstanceStep, NamingStep, ProfilesStep, RegionsStep, shown_path
 from app.screens.wizard import WizardScreen
+from app.tui import settle_heap
 from app.services import roles as listing_service
 from app.services.auth import get_token
 from app.services.awsconfig import load_config, read_config_text
@@ -118,20 +118,15 @@ class PopulateWizardScreen(WizardScreen[str | None]):
         self.dismiss(self.outcome if self.step == DONE else None)
 
     def _freeze_heap(self) -> None:
-        """Keep the garbage collector's full passes off the live preview.
-
-        A full pass walks every object the app holds (a hundred thousand and more with a big
-        listing) and, when one lands on a keystroke, costs more than naming 14,000 roles. The
-        objects alive now are long-lived, so they are frozen (``gc.freeze``) while the wizard
-        is open and handed back to the collector when it closes (``on_unmount``).
-        """
+        """The names of every role are long-lived while the wizard is open: keep the garbage
+        collector's full passes off the live preview (``settle_heap``), and again on leaving."""
         if not self.froze:
             self.froze = True
-            gc.freeze()
+            settle_heap()
 
     def on_unmount(self) -> None:
         if self.froze:
-            gc.unfreeze()
+            settle_heap()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy_command":

@@ -17,8 +17,6 @@ from textual.message import Message
 from app.models import Role
 from app.printable import printable
 from app.services import settings
-from app.services.auth import get_token
-from app.services.credentials import get_role_credentials
 from app.services.environment import child_environment, render_exports
 from app.services.errors import LoginRequired, SsodeckError
 from app.services.process_output import credential_json
@@ -101,9 +99,13 @@ class RoleActions:
         return default_region(self.instance)
 
     def _token(self):  # noqa: ANN202 - a token source for the services
+        from app.services.auth import get_token  # sign-in code: loaded after the first frame, in a worker
+
         return get_token(self.instance).token
 
     def _credentials(self, role: Role) -> RoleCredentials:
+        from app.services.credentials import get_role_credentials
+
         return get_role_credentials(self.instance, role.account_id, role.role_name, token_source=self._token)
 
     def _used(self, role: Role) -> None:

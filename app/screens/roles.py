@@ -24,14 +24,15 @@ from app.screens.role_actions import ROLE_ACTIONS, RoleActions
 from app.screens.worker_errors import ReportsWorkerErrors
 from app.services import credential_cache, settings, token_cache
 from app.services import roles as listing_service
-from app.services.auth import get_token
 from app.services.errors import LoginRequired, SsodeckError
 from app.services.roles import ListingProgress
 from app.services.search import RoleSearch
+from app.tui import settle_heap
 from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, View, name_width_for
 from app.widgets.session_bar import SessionBar
 
 PARTIAL_EVERY = 0.25  # seconds between redraws while a listing streams in
+SETTLING = 0.3  # seconds after a cached listing is first drawn before the background work starts
 
 
 def age_text(fetched_at: datetime, now: datetime) -> str:
@@ -99,6 +100,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.streaming = False
         self.name_width = 20
         self._tree: tuple[tuple, TreeRows] | None = None
+        self.settled = False  # the first frame is out: background work may start
 
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session")
@@ -125,6 +127,14 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
             self._status("Listing your accounts…")
         self.set_interval(1.0, self._tick)
         self._tick()
+        if cached is not None:  # drawn first; checked (and made searchable) once the frame is out
+            self.set_timer(SETTLING, self._settled)
+        else:
+            self._settled()
+
+    def _settled(self) -> None:
+        self.settled = True
+        self._prepare_search(self.search)
         self.revalidate()
 
     def now(self) -> datetime:
@@ -137,6 +147,8 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         """Get a token without asking anyone (cached, or refreshed), then list afresh,
         posting what has arrived every PARTIAL_EVERY seconds."""
         import time
+
+        from app.services.auth import get_token  # sign-in code: loaded here, after the first frame
 
         accounts: list[Account] = []
         roles: list[Role] = []
@@ -218,11 +230,14 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self._tree = None
         self.name_width = name_width_for(roles)
         self._rebuild()
-        self._prepare_search(self.search)
+        if self.settled:
+            self._prepare_search(self.search)
 
     @work(thread=True, exit_on_error=False, group="search")
     def _prepare_search(self, search: RoleSearch) -> None:
         search.prepare()  # the first key typed then finds the texts ready
+        if not self.streaming:
+            self.app.call_from_thread(settle_heap)  # a complete listing is long-lived
 
     def _rebuild(self) -> None:
         """Show the tree, or the ranked matches of the filter, keeping the cursor's role."""

@@ -24,7 +24,6 @@ from app.services import best_effort, token_cache
 from app.services.clients import client, endpoint_of, error_code, transport_problem
 from app.services.errors import LoginDenied, LoginExpired, LoginRequired, ServiceError
 from app.services.login_ui import LoginUI
-from app.services.loopback import LoopbackRedirect
 from app.services.ratelimit import is_retryable, retrying
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -184,6 +183,8 @@ def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = No
     verifier = _verifier()
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).decode("ascii").rstrip("=")
     state = str(uuid.uuid4())
+    from app.services.loopback import LoopbackRedirect  # an HTTP server: loaded only for a PKCE sign-in
+
     with LoopbackRedirect() as loopback:
         query = {
             "response_type": "code",

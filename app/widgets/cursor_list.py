@@ -49,6 +49,7 @@ class CursorList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.empty = ""
+        self._looks: dict[str, Style] = {}
 
     def row_count(self) -> int:
         raise NotImplementedError
@@ -106,22 +107,33 @@ class CursorList(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._looks = {}  # styles are worked out once per frame, not once per line
+        return super().render_lines(crop)
+
+    def look(self, component: str = "") -> Style:
+        """The widget's style (``component`` empty), or a component's partial style, as of this frame."""
+        looks = self._looks
+        if component not in looks:
+            looks[component] = self.get_component_rich_style(component, partial=component != "cursor-list--cursor") if component else self.rich_style
+        return looks[component]
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.look()
         if index >= self.row_count():
             if index == 0 and self.empty:
                 return Strip([Segment("  " + printable(self.empty), self.muted(base))]).crop_extend(0, width, base)
             return Strip.blank(width, base)
-        style = base + self.get_component_rich_style("cursor-list--cursor") if index == self.cursor else base
+        style = base + self.look("cursor-list--cursor") if index == self.cursor else base
         return Strip(self.row_segments(index, style)).crop_extend(0, width, style)
 
     def muted(self, style: Style) -> Style:
-        return style + self.get_component_rich_style("cursor-list--detail", partial=True)
+        return style + self.look("cursor-list--detail")
 
     def matched(self, style: Style) -> Style:
-        return style + self.get_component_rich_style("cursor-list--match", partial=True)
+        return style + self.look("cursor-list--match")
 
 
 def marked(text: str, marks: Sequence[int], style: Style, match: Style, width: int | None = None) -> list[Segment]:
@@ -129,19 +141,21 @@ def marked(text: str, marks: Sequence[int], style: Style, match: Style, width: i
     if width is not None and cell_len(text) > width:
         text = text[: max(1, width - 1)] + "…"
         marks = [m for m in marks if m < width - 1]
-    wanted = set(marks)
     segments: list[Segment] = []
-    run = ""
-    run_marked = False
-    for position, char in enumerate(text):
-        is_marked = position in wanted
-        if run and is_marked != run_marked:
-            segments.append(Segment(run, match if run_marked else style))
-            run = ""
-        run += char
-        run_marked = is_marked
-    if run:
-        segments.append(Segment(run, match if run_marked else style))
+    cursor = 0  # drawn up to here
+    run_start = run_end = -1  # the run of consecutive marked characters being gathered
+    for position in [*sorted({m for m in marks if 0 <= m < len(text)}), len(text) + 1]:
+        if position == run_end:
+            run_end += 1
+            continue
+        if run_end > run_start:
+            if run_start > cursor:
+                segments.append(Segment(text[cursor:run_start], style))
+            segments.append(Segment(text[run_start:run_end], match))
+            cursor = run_end
+        run_start, run_end = position, position + 1
+    if cursor < len(text):
+        segments.append(Segment(text[cursor:], style))
     if width is not None:
         pad = width - cell_len(text)
         if pad > 0:

@@ -124,10 +124,9 @@ class TreeRows:
 
     def position(self, role: Role | None = None, group: str | None = None) -> int | None:
         """Where ``role`` (first shown) or the header of ``group`` is."""
-        for index, entry in enumerate(self.entries):
-            if (role is not None and entry[0] == "role" and entry[2] == role) or (group is not None and entry[0] == "group" and entry[1] == group):
-                return index
-        return None
+        if role is not None:
+            return _place(self.entries, 2, role, len(self.entries))
+        return next((index for index, entry in enumerate(self.entries) if entry[0] == "group" and entry[1] == group), None)
 
 
 class MatchRows:
@@ -144,6 +143,22 @@ class MatchRows:
         marks = highlight(role, self.query)
         liked = (role.account_id, role.role_name) in self.favourites
         return Row("role", "", role=role, favourite=liked, marks=(marks.account_name, marks.account_id, marks.role_name))
+
+    def position(self, role: Role) -> int | None:
+        """Where ``role`` is among the first matches (further down, the cursor starts at the top)."""
+        roles = self.search.roles
+        return _place([(roles[index],) for index in self.hits[:2000]], 0, role, 2000)
+
+
+def _place(entries: Sequence[tuple], field: int, role: Role, limit: int) -> int | None:
+    """The first of ``entries`` (up to ``limit``) whose ``field`` is ``role``: the same object
+    (one fast pass, as when the listing has not changed), else the same account and role."""
+    head = entries[:limit]
+    found = next((index for index, entry in enumerate(head) if entry[field] is role), None)
+    if found is None:
+        key = (role.account_id, role.role_name)
+        found = next((index for index, entry in enumerate(head) if isinstance(entry[field], Role) and (entry[field].account_id, entry[field].role_name) == key), None)
+    return found
 
 
 class RoleTree(CursorList):
@@ -213,10 +228,7 @@ class RoleTree(CursorList):
     def _find(self, role: Role) -> int | None:
         if isinstance(self.source, TreeRows):
             return self.source.position(role=role)
-        for index in range(min(len(self.source), 2000)):  # a match list: only near the top matters
-            if self.source.row(index).role == role:
-                return index
-        return None
+        return self.source.position(role) if isinstance(self.source, MatchRows) else None
 
     def row_count(self) -> int:
         return len(self.source)
@@ -261,14 +273,14 @@ class RoleTree(CursorList):
         row = self.source.row(index)
         muted = self.muted(style)
         if row.kind == "group":
-            bold = style + self.get_component_rich_style("role-tree--group", partial=True)
+            bold = style + self.look("role-tree--group")
             arrow = "▼ " if row.expanded else "▶ "
             return [Segment(arrow, muted), Segment(printable(row.title), bold), Segment("  " + row.detail, muted)]
         role = row.role
         assert role is not None
         match = self.matched(style)
         lead = [Segment("  " * row.depth, style)]
-        lead.append(Segment("★ ", style + self.get_component_rich_style("role-tree--favourite", partial=True)) if row.favourite else Segment("  ", style))
+        lead.append(Segment("★ ", style + self.look("role-tree--favourite")) if row.favourite else Segment("  ", style))
         name_marks, id_marks, role_marks = row.marks
         if row.layout == "role":
             return [*lead, *marked(role.role_name, role_marks, style, match)]
