@@ -9,6 +9,9 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 
+from textual import events
+from textual.widgets import Input
+
 from app.models import Instance, Role
 from app.services import roles as listing_service
 from app.services.search import rank_roles
@@ -279,3 +282,19 @@ async def test_an_unexpected_failure_in_the_background_is_said_not_hidden(emu, m
         await pilot.pause(0.1)
         assert isinstance(app.screen, RolesScreen)
     assert any("Something unexpected went wrong (KeyError)" in note for note in outside.notes), outside.notes
+
+
+async def test_letters_typed_fast_in_the_list_all_reach_the_filter(emu):
+    """A burst of keys (a paste, a fast typist) reaches the list before the first letter has
+    moved the focus to the filter: the rest, bound keys included, are still typed there."""
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("tab")  # into the list
+        assert app.screen.query_one(RoleTree).has_focus
+        for letter in "chkprd":  # p and r are keys of the list (populate, refresh)
+            app.post_message(events.Key(letter, letter))
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#filter", Input).value == "chkprd"
+        assert isinstance(app.screen, RolesScreen)  # the populate wizard did not open

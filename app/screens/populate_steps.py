@@ -118,7 +118,7 @@ class NamingStep(Vertical):
             yield Labelled("Components", Input(id="components", select_on_focus=False, compact=True), classes="wide")
             yield Labelled("Separator", Input(id="separator", select_on_focus=False, compact=True))
             yield Labelled("Region in", Select([("2nd+ regions", "default"), ("all names", "always")], id="include-region", allow_blank=False, compact=True))
-            yield Labelled("Trim account", TextArea(id="trim-account", compact=True, soft_wrap=False, tooltip="Regular expressions, one per line, removed from account names"))
+            yield Labelled("Trim account", TextArea(id="trim-account", compact=True, soft_wrap=False, tooltip="Regular expressions, one per line, removed from account names (from the safe name, where spaces are already -: -Prod$ trims \"Payments Prod\")"))
             yield Labelled("Trim role", TextArea(id="trim-role", compact=True, soft_wrap=False, tooltip="Regular expressions, one per line, removed from role names"))
             yield Labelled("Account case", Select(CASE_OPTIONS, id="account-case", allow_blank=False, compact=True))
             yield Labelled("Role case", Select(CASE_OPTIONS, id="role-case", allow_blank=False, compact=True))

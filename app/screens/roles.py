@@ -292,14 +292,19 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         in a finder); in the list, a letter no key is bound to starts typing in the filter."""
         tree = self.query_one(RoleTree)
         filter_box = self.query_one("#filter", Input)
-        if filter_box.has_focus:
+        typed = event.is_printable and event.character is not None and event.character.isalnum()
+        if self.focused is filter_box:  # (not has_focus: that follows a moment later, after a burst of keys)
             moves = {"down": (tree.action_cursor, 1), "up": (tree.action_cursor, -1), "pagedown": (tree.action_page, 1), "pageup": (tree.action_page, -1)}
             if event.key in moves:
                 move, step = moves[event.key]
                 move(step)
                 event.stop()
+            elif typed and event.character is not None:  # sent to the list before a letter just typed there moved the focus (a burst, a paste)
+                filter_box.insert_text_at_cursor(event.character)
+                event.stop()
+                event.prevent_default()
             return
-        if event.is_printable and event.character and event.character.isalnum() and tree.has_focus and event.key not in self._bound_keys():
+        if typed and event.character is not None and self.focused is tree and event.key not in self._bound_keys():
             self.set_focus(filter_box)
             filter_box.insert_text_at_cursor(event.character)
             event.stop()

@@ -149,7 +149,7 @@ def _pick_role(instance: Instance, account_id: str | None, role_name: str | None
 @click.option("--separator", "--sep", "separator", metavar="SEP", envvar=SEPARATOR_ENV, default=".", show_default=True, help="Between name components.")
 @click.option("--include-region", type=click.Choice(["default", "always"]), default="default", show_default=True, help="default: only profiles for the 2nd and later regions carry the region.")
 @click.option("--region-style", type=click.Choice(["short", "long"]), default="short", show_default=True, help="short: us-east-1 becomes usea1.")
-@click.option("--trim-account-name", multiple=True, metavar="REGEX", help="Remove matches from account names (repeatable; applied before case).")
+@click.option("--trim-account-name", multiple=True, metavar="REGEX", help="Remove matches from account names (repeatable; applied to the safe name, where spaces are already -, and before case).")
 @click.option("--trim-role-name", multiple=True, metavar="REGEX", help="Remove matches from role names (repeatable; applied before case).")
 @click.option("--account-name-case", type=click.Choice(CASES), help="Case of account names.")
 @click.option("--role-name-case", type=click.Choice(CASES), help="Case of role names.")
