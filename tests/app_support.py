@@ -76,13 +76,14 @@ def steady(app: SsodeckApp) -> None:
 
 
 async def roles_ready(pilot, app: SsodeckApp) -> None:
-    """Wait until the roles screen shows a complete listing (with steady cursors)."""
+    """Wait until the roles screen shows a complete listing, checked with Identity Center
+    (with steady cursors)."""
     from app.screens.roles import RolesScreen
 
     for _ in range(800):  # up to 40 s: CI machines can be slow
         await pilot.pause(0.05)
         screen = app.screen
-        if isinstance(screen, RolesScreen) and screen.roles and not screen.streaming and not _working(app):
+        if isinstance(screen, RolesScreen) and screen.roles and screen.settled and not screen.streaming and not _working(app):
             steady(app)
             await pilot.pause(0.05)
             return

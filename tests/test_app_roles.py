@@ -298,3 +298,22 @@ async def test_letters_typed_fast_in_the_list_all_reach_the_filter(emu):
         await pilot.pause(0.3)
         assert app.screen.query_one("#filter", Input).value == "chkprd"
         assert isinstance(app.screen, RolesScreen)  # the populate wizard did not open
+
+
+async def test_roles_stay_in_view_while_a_cached_listing_is_checked(emu):
+    """Revalidating a cached listing streams nothing half-done into view: the cached roles
+    stay until the complete new listing replaces them."""
+    sign_in(emu)
+    assert run_cli("roles").returncode == 0  # caches the listing
+    emu.configure(latency_ms={"ListAccountRoles": 400})  # a slow check, one account at a time
+    app = app_for(Outside())
+    counts = []
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            screen = app.screen
+            if isinstance(screen, RolesScreen) and screen.roles:
+                counts.append(len(screen.roles))
+                if screen.settled and not any(w.group == "listing" and not w.is_finished for w in app.workers):
+                    break
+    assert counts and set(counts) == {len(reachable(emu))}

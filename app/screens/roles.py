@@ -145,7 +145,9 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
     def revalidate(self, refresh: bool = True) -> None:
         """Get a token without asking anyone (cached, or refreshed), then list afresh,
-        posting what has arrived every PARTIAL_EVERY seconds."""
+        posting what has arrived every PARTIAL_EVERY seconds; over a complete listing (the
+        cached one, or one listed before), only the new complete one is posted, so roles
+        never vanish from view while the check runs."""
         import time
 
         from app.services.auth import get_token  # sign-in code: loaded here, after the first frame
@@ -153,10 +155,11 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         accounts: list[Account] = []
         roles: list[Role] = []
         state = {"posted": 0.0, "progress": None}
+        complete_shown = self.fetched_at is not None
 
         def on_role(role: Role) -> None:
             roles.append(role)
-            if time.monotonic() - state["posted"] >= PARTIAL_EVERY:
+            if not complete_shown and time.monotonic() - state["posted"] >= PARTIAL_EVERY:
                 state["posted"] = time.monotonic()
                 self.post_message(self.ListingChanged(list(accounts), list(roles), done=False, progress=state["progress"]))
 
