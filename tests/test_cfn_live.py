@@ -43,7 +43,12 @@ def test_ou_targets_and_names(backend: Backend, cli: Cli, tmp_path: Path, monkey
     config = "---\n".join(f"Instance: {backend.instance_arn}\n{document}" for document in documents)
     done = run_cfn(cli, tmp_path, monkeypatch, config, "--lookup-names", "--num-child-stacks", "2", "--assignments-csv", "all.csv")
     assert done.returncode == 0, done.stderr
-    assert done.stderr == "org.yaml: 8 assignments over 2 child stacks -> out/org.yaml\n"
+    # Assignments go to a child by a hash of their IDs (moto's are random): both, or one in a
+    # hundred times, all of them in one.
+    children = [path for path in templates_in(tmp_path / "out") if path.parent.name == "org"]
+    assert 1 <= len(children) <= 2
+    stacks = "1 child stack" if len(children) == 1 else "2 child stacks"
+    assert done.stderr == f"org.yaml: 8 assignments over {stacks} -> out/org.yaml\n"
     check_templates(templates_in(tmp_path / "out"))
 
     dev, prod, sandbox = account["Dev"], account["Prod, Inc."], account["Sandbox"]

@@ -36,7 +36,7 @@ def test_child_stacks_json_suffix_and_output_dir(tmp_path):
     urls = [r["Properties"]["TemplateURL"] for r in parent["Resources"].values()]
     assert set(urls) <= {"./team/team-000-cfn.json", "./team/team-001-cfn.json"} and urls
     assert done.stdout.split() == [f"out/{url[2:]}" for url in urls] + ["out/team-cfn.json"]
-    assert done.stderr == f"team.yaml: 4 assignments over {len(urls)} child stacks -> out/team-cfn.json\n"
+    assert done.stderr == f"team.yaml: 4 assignments over {len(urls)} child stack{'s' if len(urls) != 1 else ''} -> out/team-cfn.json\n"
 
 
 def test_a_suffix_without_an_extension_gets_yaml(tmp_path):

@@ -68,5 +68,5 @@ def cfn(inputs, source: AdminSource, show_id: bool, macro, suffix, output_dir, b
         click.echo(str(path))
     for unit in result.units:
         if not csv_only:
-            spread = f" over {unit.children} child stacks" if unit.children else ""
-            note(f"{unit.input}: {unit.assignments:,} assignments{spread} -> {unit.parent}")
+            spread = f" over {unit.children} child stack{'s' if unit.children != 1 else ''}" if unit.children else ""
+            note(f"{unit.input}: {unit.assignments:,} assignment{'s' if unit.assignments != 1 else ''}{spread} -> {unit.parent}")
