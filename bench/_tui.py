@@ -82,10 +82,12 @@ class AppInTerminal:
                 self.output += os.read(self.leader, 65536)
         return time.perf_counter() - self.started
 
-    def drain(self, quiet: float) -> float | None:
-        """Read until quiet for ``quiet`` seconds; when the last byte came."""
+    def drain(self, quiet: float, most: float = 5.0) -> float | None:
+        """Read until quiet for ``quiet`` seconds (or ``most`` seconds have passed, should the
+        app never stop drawing); when the last byte came."""
         last = None
-        while select.select([self.leader], [], [], quiet)[0]:
+        until = time.monotonic() + most
+        while time.monotonic() < until and select.select([self.leader], [], [], quiet)[0]:
             data = os.read(self.leader, 65536)
             if not data:
                 break

@@ -96,7 +96,7 @@ def main() -> None:
     print("in a terminal (ms)    " + " ".join(f"{v:.0f}" for v in terminal))
     print(f"                      median {statistics.median(terminal):.1f}, max {max(terminal):.1f}")
     print(f"same, 1 role (ms)     median {statistics.median(baseline):.1f}, max {max(baseline):.1f}  "
-          f"-> 20,000 roles add {statistics.median(terminal) - statistics.median(baseline):.1f} ms per key (median)")  # fmt: skip
+          f"-> {args.roles:,} roles add {statistics.median(terminal) - statistics.median(baseline):.1f} ms per key (median)")  # fmt: skip
     print(json.dumps({"work_max_ms": round(max(work), 2), "terminal_median_ms": round(statistics.median(terminal), 2)}))
 
 
