@@ -10,7 +10,6 @@ against the emulator and check what would have been copied or run.
 
 from __future__ import annotations
 
-import gc
 import os
 import subprocess
 from collections.abc import Callable, Mapping
@@ -26,6 +25,7 @@ from app.models import Instance, Role
 from app.services import browser, clipboard
 from app.services.awsconfig import load_config
 from app.services.errors import ServiceError, SsodeckError
+from app.heap import settle_heap
 from app.services.instances import resolve, specifier_from
 
 if TYPE_CHECKING:
@@ -34,20 +34,6 @@ if TYPE_CHECKING:
     from app.services.search import RoleSearch
 
 Start = Literal["roles", "explorer", "wizard"]
-
-
-def settle_heap() -> None:
-    """Keep the garbage collector's full passes off keystrokes.
-
-    A full pass walks every object the app holds (a hundred thousand and more with a big
-    listing); one landing on a keystroke costs more than ranking 20,000 roles. When a large,
-    long-lived structure has just been built (a listing, the wizard's names), this collects
-    what is garbage now and freezes the rest (``gc.freeze``), so later passes skip it.
-    """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-    gc.enable()  # the command line starts the app with it off (headless.cli)
 
 
 def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -> int:

@@ -12,6 +12,7 @@ import os
 import stat
 
 import pytest
+from textual import events
 
 from app.screens.explorer import ExplorerScreen
 from app.screens.export import ExportScreen
@@ -160,6 +161,18 @@ async def test_typing_filters_each_view_best_match_first(emu):
         assert shown(app) == [] and "Nothing matches 'platengzzq'" in str(app.screen.query_one(SubjectList).empty)
         await pilot.press("escape", "1")
         assert app.screen.query_one("#explorer-filter").value == "mgmt"  # kept for its view
+
+
+async def test_letters_typed_fast_in_the_list_all_reach_the_filter(emu):
+    """A burst of keys typed in the list (w and e are keys of the explorer: why, export)
+    all go to the filter, as in the roles view."""
+    async with exploring(emu) as (pilot, app):
+        assert app.screen.focused is app.screen.query_one(SubjectList)
+        for letter in "mgmtwe":
+            app.post_message(events.Key(letter, letter))
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#explorer-filter").value == "mgmtwe"
+        assert isinstance(app.screen, ExplorerScreen)  # neither the why view nor the export opened
 
 
 async def test_drill_down_follows_a_cell_and_escape_comes_back(emu):

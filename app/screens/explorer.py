@@ -28,6 +28,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from app.models import Instance, Role, RoleCredentials
 from app.printable import printable
+from app.screens.type_to_filter import type_into_filter
 from app.services.admin.clients import open_clients
 from app.services.admin.context import AdminContext
 from app.services.admin.explain import AssignmentIndex, load_snapshot
@@ -327,13 +328,8 @@ class ExplorerScreen(Screen[None]):
 
     def on_key(self, event) -> None:  # noqa: ANN001 - textual's Key
         """A letter or digit that no key is bound to, typed in the list, starts the filter."""
-        filter_box = self.query_one("#explorer-filter", Input)
-        if self.loaded is None or filter_box.has_focus or not (event.is_printable and event.character and event.character.isalnum()):
-            return
-        if event.key not in self.active_bindings:
-            self.set_focus(filter_box)
-            filter_box.insert_text_at_cursor(event.character)
-            event.stop()
+        if self.loaded is not None:
+            type_into_filter(self, event, self.query_one("#explorer-filter", Input), bound=self.active_bindings)
 
     # -- why and export ----------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Select, Selecti
 from app.models import Instance, Role
 from app.screens.populate_steps import NAMING_LABELS, DiffStep, DoneStep, InstanceStep, NamingStep, ProfilesStep, RegionsStep, shown_path
 from app.screens.wizard import WizardScreen
-from app.tui import settle_heap
+from app.heap import settle_heap
 from app.services import roles as listing_service
 from app.services.auth import get_token
 from app.services.awsconfig import load_config, read_config_text

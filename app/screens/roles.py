@@ -27,7 +27,8 @@ from app.services import roles as listing_service
 from app.services.errors import LoginRequired, SsodeckError
 from app.services.roles import ListingProgress
 from app.services.search import RoleSearch
-from app.tui import settle_heap
+from app.screens.type_to_filter import type_into_filter
+from app.heap import settle_heap
 from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, View, name_width_for
 from app.widgets.session_bar import SessionBar
 
@@ -295,22 +296,13 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         in a finder); in the list, a letter no key is bound to starts typing in the filter."""
         tree = self.query_one(RoleTree)
         filter_box = self.query_one("#filter", Input)
-        typed = event.is_printable and event.character is not None and event.character.isalnum()
-        if self.focused is filter_box:  # (not has_focus: that follows a moment later, after a burst of keys)
-            moves = {"down": (tree.action_cursor, 1), "up": (tree.action_cursor, -1), "pagedown": (tree.action_page, 1), "pageup": (tree.action_page, -1)}
-            if event.key in moves:
-                move, step = moves[event.key]
-                move(step)
-                event.stop()
-            elif typed and event.character is not None:  # sent to the list before a letter just typed there moved the focus (a burst, a paste)
-                filter_box.insert_text_at_cursor(event.character)
-                event.stop()
-                event.prevent_default()
-            return
-        if typed and event.character is not None and self.focused is tree and event.key not in self._bound_keys():
-            self.set_focus(filter_box)
-            filter_box.insert_text_at_cursor(event.character)
+        moves = {"down": (tree.action_cursor, 1), "up": (tree.action_cursor, -1), "pagedown": (tree.action_page, 1), "pageup": (tree.action_page, -1)}
+        if self.focused is filter_box and event.key in moves:
+            move, step = moves[event.key]
+            move(step)
             event.stop()
+        elif self.focused in (tree, filter_box):
+            type_into_filter(self, event, filter_box, bound=self._bound_keys())
 
     @on(RoleTree.Folded)
     def _folded(self, message: RoleTree.Folded) -> None:
