@@ -83,8 +83,6 @@ class SsodeckApp(App[str | None]):
         self.start_choices = choices
 
     def on_mount(self) -> None:
-        from app.screens.instance_picker import InstancePickerScreen, NoInstanceScreen
-
         self.set_timer(1.0, settle_heap)  # the first frame is out: what was made to show it is long-lived
 
         for notice in self.startup_notices:
@@ -100,14 +98,18 @@ class SsodeckApp(App[str | None]):
         try:
             found = discover_instances()
         except SsodeckError as error:
-            self.push_screen(NoInstanceScreen(str(error)))
-            return
-        if len(found) == 1:
+            found, problem = [], str(error)
+        else:
+            problem = ""
+        if len(found) == 1:  # the usual case: straight in (the picker's code is not even loaded)
             self.open_instance(found[0])
-        elif found:
+            return
+        from app.screens.instance_picker import InstancePickerScreen, NoInstanceScreen
+
+        if found:
             self.push_screen(InstancePickerScreen(found), self._picked)
         else:
-            self.push_screen(NoInstanceScreen())
+            self.push_screen(NoInstanceScreen(problem))
 
     def _picked(self, instance: Instance | None) -> None:
         if instance is None:

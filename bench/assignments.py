@@ -56,7 +56,8 @@ def main() -> None:
     from app.emulator import Emulator
     from app.emulator.controls import ADMIN_OPS
     from app.emulator.server import ADMIN_CREDENTIALS
-    from app.models import AdminSnapshot, utcnow
+    from app.admin_models import AdminSnapshot
+    from app.models import utcnow
     from app.services.admin.assignments import list_assignments
     from app.services.admin.clients import open_clients
     from app.services.admin.context import AdminContext

@@ -7,7 +7,7 @@ import io
 import json
 from datetime import datetime, timezone
 
-from app.models import AccessPath, AdminInstance, AdminSnapshot, Assignment, Group, OrgAccount, PermissionSet, User
+from app.admin_models import AccessPath, AdminInstance, AdminSnapshot, Assignment, Group, OrgAccount, PermissionSet, User
 from app.services.admin.explain import AssignmentIndex
 from app.services.admin.tables import ASSIGNMENT_COLUMNS, assignment_table, path_table
 from app.services.tabular import to_csv, to_json

@@ -22,7 +22,7 @@ def test_no_service_module_imports_textual_rich_or_click():
     code = """
 import importlib, pkgutil, sys
 import app.services
-names = ["app.models", "app.timefmt", "app.printable", "app.api", "app.demo"]
+names = ["app.models", "app.admin_models", "app.timefmt", "app.printable", "app.api", "app.demo"]
 names += [m.name for m in pkgutil.walk_packages(app.services.__path__, "app.services.")]
 for name in names:
     importlib.import_module(name)

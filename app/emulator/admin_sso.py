@@ -11,7 +11,7 @@ from typing import Any
 
 from app.emulator.admin import ACCOUNT_ID, PERMISSION_SET_ARN, Call, Handler
 from app.emulator.wire import ApiError
-from app.models import Assignment
+from app.admin_models import Assignment
 
 CREATED = 1_600_000_000.0  # 2020-09-13, when every emulated object was created
 PRINCIPAL_TYPES = ("USER", "GROUP")

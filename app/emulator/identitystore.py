@@ -14,7 +14,7 @@ from typing import Any
 
 from app.emulator.admin import Call, Handler
 from app.emulator.wire import ApiError
-from app.models import Group, User
+from app.admin_models import Group, User
 
 RESOURCE_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}")
 _MEMBERSHIP_NAMESPACE = uuid.UUID("0b8f5d84-8d0c-4c43-9f8e-3c2d6f9a4e21")

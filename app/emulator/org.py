@@ -15,7 +15,7 @@ import threading
 import uuid
 from typing import Iterable
 
-from app.models import Assignment, Group, OrgAccount, OrgUnit, PermissionSet, User
+from app.admin_models import Assignment, Group, OrgAccount, OrgUnit, PermissionSet, User
 
 ACCOUNT_STATUSES = ("ACTIVE", "SUSPENDED")
 _ID_NAMESPACE = uuid.UUID("5f0c3f8e-2d54-4a7e-9a51-7d3d6c0e5a11")

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.emulator.admin import ACCOUNT_ID, Call, Handler
 from app.emulator.wire import ApiError
-from app.models import OrgAccount, OrgUnit
+from app.admin_models import OrgAccount, OrgUnit
 
 PAGE_CAP = 20
 JOINED = 1_577_836_800.0  # 2020-01-01

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from app.screens import rules_beside
 from app.models import Role
 from app.printable import printable
 
@@ -18,7 +19,7 @@ from app.printable import printable
 class ActionMenuScreen(ModalScreen[str | None]):
     """Dismisses with the chosen action's name; a letter picks the action bound to it."""
 
-    CSS_PATH = "action_menu.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
     def __init__(self, role: Role, actions: tuple[tuple[str, str, str], ...]) -> None:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from app.screens import rules_beside
 from app.services import validation
 from app.services.console_launch import COMMON_DESTINATIONS, COMMON_REGIONS, check_destination
 from app.services.errors import BadValue
@@ -27,7 +28,7 @@ class ConsoleChoice:
 
 
 class DestinationScreen(ModalScreen[ConsoleChoice | None]):
-    CSS_PATH = "destination.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
     def __init__(self, role_label: str, *, region: str, destination: str | None = None) -> None:

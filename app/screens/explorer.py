@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
+from app.screens import rules_beside
 from app.models import Instance, Role, RoleCredentials
 from app.printable import printable
 from app.screens.type_to_filter import type_into_filter
@@ -93,7 +94,7 @@ class ExplorerScreen(Screen[None]):
         "Enter goes to its account, principal or permission set; Esc comes back. w asks why a user can reach an "
         "account, or who can; e exports the view as filtered."
     )
-    CSS_PATH = "explorer.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     # under 100 columns the table goes below the list, to keep its columns; under 30 rows the gaps go
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]

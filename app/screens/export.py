@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from app.screens import rules_beside
 from app.printable import printable
 from app.services.errors import SsodeckError
 from app.services.tabular import ExportExists, Table, export_text, table_text
@@ -41,7 +42,7 @@ def data_formats(make_table: Callable[[], Table]) -> list[ExportFormat]:
 class ExportScreen(ModalScreen[Path | None]):
     """Dismisses with the file written, or None."""
 
-    CSS_PATH = "export.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape", "dismiss", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     class Made(Message):

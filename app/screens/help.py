@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from app.screens import rules_beside
+
 INTRO = (
     "Type to filter: letters in order, anywhere in account name, account ID and role name "
     "(prdadm finds Payments Prod / AdministratorAccess); spaces separate terms that must all "
@@ -22,7 +24,7 @@ def _keys(binding: Binding) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "help.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from app.screens import rules_beside
 from app.models import Instance
 from app.printable import printable
 
@@ -18,7 +19,7 @@ from app.printable import printable
 class InstancePickerScreen(Screen[Instance | None]):
     """Lists instances as the CLI resolves them (sso-sessions and legacy profiles)."""
 
-    CSS_PATH = "instance_picker.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
     def __init__(self, instances: list[Instance]) -> None:
@@ -54,7 +55,7 @@ To look around without an AWS account, run:  ssodeck --demo
 
 
 class NoInstanceScreen(Screen[None]):
-    CSS_PATH = "instance_picker.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape,q", "app.quit", "Quit")]
 
     def __init__(self, problem: str = "") -> None:

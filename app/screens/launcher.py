@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
+from app.screens import rules_beside
 from app.models import Instance, Role
 from app.printable import printable
 from app.screens.worker_errors import ReportsWorkerErrors
@@ -50,7 +51,7 @@ class Launch:
 
 
 class LauncherScreen(ReportsWorkerErrors, Screen[None]):
-    CSS_PATH = "launcher.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     AUTO_FOCUS = "#launch-filter"
     BINDINGS = [
         Binding("escape", "leave", "Back", tooltip="Back to the roles"),

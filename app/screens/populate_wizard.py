@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, OptionList, Select, SelectionList, Static, TextArea
 
+from app.screens import rules_beside
 from app.models import Instance, Role
 from app.screens.populate_steps import NAMING_LABELS, DiffStep, DoneStep, InstanceStep, NamingStep, ProfilesStep, RegionsStep, shown_path
 from app.screens.wizard import WizardScreen
@@ -41,7 +42,7 @@ INSTANCE, REGIONS, NAMING, PROFILES, DIFF, DONE = range(6)
 class PopulateWizardScreen(WizardScreen[str | None]):
     """Dismisses with a one-line account of what was written, or None when cancelled."""
 
-    CSS_PATH = "populate_wizard.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", tooltip="The next step (on the review: write the file)"),
         Binding("escape", "cancel", "Cancel", tooltip="Leave without writing anything"),

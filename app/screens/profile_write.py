@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from app.screens import rules_beside
 from app.models import Instance, Role
 from app.services import profile_setup, validation
 from app.services.config_editor import ConfigEdit, apply_edit
@@ -23,7 +24,7 @@ from app.widgets.diff_view import DiffView
 class ProfileWriteScreen(ModalScreen[str | None]):
     """Dismisses with the profile name written, or None."""
 
-    CSS_PATH = "profile_write.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape", "dismiss", "Cancel"), Binding("ctrl+s", "write", "Write")]
 
     def __init__(self, instance: Instance, role: Role) -> None:

@@ -9,7 +9,7 @@ bar. Role actions live in ``RoleActions``; this module is the listing and the vi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,8 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, Static
 
+from app.screens import rules_beside
 from app.models import Account, Instance, Role, Token
 from app.screens.role_actions import ROLE_ACTIONS, RoleActions
 from app.screens.worker_errors import ReportsWorkerErrors
@@ -32,6 +33,9 @@ from app.heap import settle_heap
 from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, View, name_width_for
 from app.widgets.session_bar import SessionBar
 
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
 PARTIAL_EVERY = 0.25  # seconds between redraws while a listing streams in
 SETTLING = 0.3  # seconds after a cached listing is first drawn before the background work starts
 
@@ -42,7 +46,7 @@ def age_text(fetched_at: datetime, now: datetime) -> str:
 
 
 class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
-    CSS_PATH = "roles.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     AUTO_FOCUS = "#filter"  # type to find a role straight away
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", tooltip="Type to narrow the roles (fuzzy)"),
@@ -112,11 +116,11 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         yield RoleTree(id="roles")
         with Horizontal(id="status-row"):
             yield Static("", id="status", markup=False)
-            yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        # the footer and the progress bar are not in the first frame: the footer is added
+        # right after it (see _after_first_frame), the bar only when a listing streams in
 
     def on_mount(self) -> None:
-        self.query_one("#progress").display = False
+        self.call_after_refresh(self._after_first_frame)
         self._load_settings()
         token = token_cache.load_token(self.instance)
         self.session_until = token.expires_at if token is not None else None
@@ -132,6 +136,28 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
             self.set_timer(SETTLING, self._settled)
         else:
             self._settled()
+
+    async def _after_first_frame(self) -> None:
+        from textual.widgets import Footer
+
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer shows the keys it hears of from now on
+
+    def _progress_bar(self, *, shown: bool) -> ProgressBar | None:
+        """The listing's progress bar, made the first time it is to be shown (so a start
+        from the cache never loads it); None when it is to be hidden and was never made."""
+        from textual.widgets import ProgressBar
+
+        found = self.query("#progress")
+        if not found and not shown:
+            return None
+        if found:
+            bar = found.first(ProgressBar)
+        else:
+            bar = ProgressBar(id="progress", show_eta=False)
+            self.query_one("#status-row").mount(bar)
+        bar.display = shown
+        return bar
 
     def _settled(self) -> None:
         self.settled = True
@@ -183,9 +209,8 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
 
     @on(ListingChanged)
     def _listing_changed(self, message: ListingChanged) -> None:
-        bar = self.query_one("#progress", ProgressBar)
         if message.done:
-            bar.display = False
+            self._progress_bar(shown=False)
             self.streaming = False
             self._take(message.accounts, message.roles, message.fetched_at)
             self._status(f"{self._counts()} · listed {age_text(message.fetched_at, self.now()) if message.fetched_at else 'just now'}")
@@ -193,7 +218,8 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.streaming = True
         progress = message.progress
         if progress is not None:
-            bar.display = True
+            bar = self._progress_bar(shown=True)
+            assert bar is not None
             bar.update(total=progress.found if progress.all_found else None, progress=progress.done)
         self._take(message.accounts, message.roles, None)
         done = progress.done if progress else 0
@@ -222,7 +248,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
 
     @on(ListingFailed)
     def _listing_failed(self, message: ListingFailed) -> None:
-        self.query_one("#progress").display = False
+        self._progress_bar(shown=False)
         self.notify(f"{message.error}. Press r to try again.", severity="error", timeout=10)
         self._status(f"{self._counts()} · could not refresh the listing (r tries again)")
 

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, LoadingIndicator, Static
 
+from app.screens import rules_beside
 from app.models import Instance, Token
 from app.screens.worker_errors import ReportsWorkerErrors
 from app.services.auth import TokenResult, get_token
@@ -47,7 +48,7 @@ class ScreenLoginUI(BrowserLoginUI):
 class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
     """Signs in to ``instance``; dismisses with the token, or None when cancelled."""
 
-    CSS_PATH = "signin.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [
         Binding("c", "copy_url", "Copy URL", tooltip="Copy the sign-in URL to the clipboard"),
         Binding("o", "open_url", "Open browser", tooltip="Open the sign-in URL in your browser"),

@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from app.models import AccessPath
+from app.screens import rules_beside
+from app.admin_models import AccessPath
 from app.printable import printable
 from app.services.admin.pivots import PATH_COLUMNS, Link, Pivots, Subject, paths, subject_search
 from app.services.admin.tables import path_table
@@ -68,7 +69,7 @@ class WhyScreen(Screen[Link | None]):
         "between them: a permission set assigned to the user directly, or through a group. (anyone) lists who can "
         "reach the account; (anywhere) lists where the user can go. Enter on a cell goes to it in the explorer."
     )
-    CSS_PATH = "why.tcss"
+    DEFAULT_CSS = rules_beside(__file__)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Clear the filter, or go back to the explorer"),
         Binding("ctrl+s", "export", "Export", tooltip="Write these paths to a CSV or JSON file"),

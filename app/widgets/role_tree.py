@@ -293,5 +293,6 @@ class RoleTree(CursorList):
 
 def name_width_for(roles: Sequence[Role]) -> int:
     """The account-name column: as wide as the widest name, up to NAME_WIDTH_CAP cells."""
-    widest = max((cell_len(printable(r.account_name or r.account_id)) for r in roles), default=10)
+    names = {r.account_name or r.account_id for r in roles}  # a few per thousand roles: measure each once
+    widest = max((cell_len(printable(name)) for name in names), default=10)
     return max(10, min(widest, NAME_WIDTH_CAP))

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.models import Assignment, AssignmentRow, OrgAccount
+from app.admin_models import Assignment, AssignmentRow, OrgAccount
 from app.services.admin import directory, organizations, permission_sets
 from app.services.admin.context import AdminContext
 from app.services.admin.errors import NotFound

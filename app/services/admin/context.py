@@ -11,7 +11,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from app.models import AdminInstance
+from app.admin_models import AdminInstance
 from app.services.admin.clients import AdminClients, open_clients
 from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.models import Group, User
+from app.admin_models import Group, User
 from app.services.admin.context import AdminContext
 from app.services.admin.errors import NotFound
 from app.services.admin.tasks import Task, drain, paged

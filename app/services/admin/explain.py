@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from app.models import AccessPath, AdminSnapshot, Assignment, AssignmentRow, Group, OrgAccount, PermissionSet, User, utcnow
+from app.admin_models import AccessPath, AdminSnapshot, Assignment, AssignmentRow, Group, OrgAccount, PermissionSet, User
+from app.models import utcnow
 from app.services.admin import directory, permission_sets
 from app.services.admin.assignments import row_order, walk
 from app.services.admin.context import AdminContext

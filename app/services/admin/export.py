@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.models import AssignmentRow
+from app.admin_models import AssignmentRow
 from app.services.admin.assignments import list_assignments
 from app.services.admin.context import AdminContext
 from app.services.admin.errors import NotFound

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.models import OrgAccount
+from app.admin_models import OrgAccount
 from app.services.admin import directory, organizations, permission_sets
 from app.services.admin.context import AdminContext
 from app.services.admin.errors import NotFound

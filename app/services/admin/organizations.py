@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.models import OrgAccount, OrgUnit, OuAccount
+from app.admin_models import OrgAccount, OrgUnit, OuAccount
 from app.services.admin.clients import AdminClients
 from app.services.admin.errors import NotFound
 from app.services.admin.tasks import Task, fan_out, paged

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.models import PermissionSet
+from app.admin_models import PermissionSet
 from app.services.admin.context import AdminContext
 from app.services.admin.errors import NotFound
 from app.services.admin.tasks import More, Task, fan_out, paged

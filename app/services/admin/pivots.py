@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
-from app.models import AccessPath, AssignmentRow
+from app.admin_models import AccessPath, AssignmentRow
 from app.services.admin.explain import AssignmentIndex
 from app.services.admin.tables import assignment_table
 from app.services.search import TextSearch, joined

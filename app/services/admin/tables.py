@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.models import AccessPath, AssignmentRow
+from app.admin_models import AccessPath, AssignmentRow
 from app.services.admin.permission_sets import arn_id
 from app.services.tabular import Table
 
