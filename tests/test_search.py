@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from app.models import Instance, Role
 from app.services.auth import get_token
 from app.services.role_query import RoleFilter, select
-from app.services.search import RoleSearch, highlight, rank_roles, starts_word
+from app.services import search as search_module
+from app.services.search import RoleSearch, TextSearch, fine_score, highlight, match_positions, rank_roles, starts_word, text_of
 from support import FAST, Browser, run_cli
 
 ROLES = [
@@ -48,6 +49,13 @@ def test_word_starts_and_runs_rank_first():
     ranked = names(rank_roles(ROLES, "ro"))
     assert ranked[:2] == ["Payments Prod / ReadOnlyAccess", "Product Admin Tools / ReadOnlyAccess"] or ranked[0].endswith("ReadOnlyAccess")
     assert names(rank_roles(ROLES, "bill"))[0] == "Log Archive / Billing"
+
+
+def test_a_name_whose_lower_case_is_longer_is_found_and_marked_in_place():
+    role = Role("666666666666", "Admin", "İstanbul Prod")  # İ lower-cases to two characters
+    assert rank_roles([role], "prdadm") == [role]
+    marks = highlight(role, "istprd")
+    assert [role.account_name[i] for i in marks.account_name] == ["İ", "s", "t", "P", "r", "d"]
 
 
 def test_highlight_marks_exactly_the_matched_letters():
@@ -110,3 +118,98 @@ def test_typing_and_erasing_key_by_key_gives_what_fresh_searches_give(rows, keys
     for key in keys:
         query = query[:-1] if key == "\b" else query + key
         assert typing.search(query) == RoleSearch(roles).search(query), query
+
+
+# -- the ranking, against a plain reading of its definition ------------------------------
+
+
+def _greedy(text: str, term: str) -> tuple[int, int] | None:
+    """A term's match: its first letter's first place, then each next letter's first place after."""
+    start = place = text.find(term[0])
+    for letter in term[1:]:
+        if place < 0:
+            break
+        place = text.find(letter, place + 1)
+    return None if place < 0 else (start, place + 1)
+
+
+def _one_to_one(text: str) -> str:
+    """``text`` where each character lower-cases to one (İ becomes its two-character lower case)."""
+    return "".join(char if len(char.lower()) == 1 else char.lower() for char in text)
+
+
+def reference_ranking(texts: list[str], query: str, fine_limit: int) -> list[int]:
+    """The module docstring's ranking, item by item: coarse key (span, first start, length,
+    position) for every match, the best ``fine_limit`` reordered by the fine score."""
+    terms = query.lower().split()
+    if not terms:
+        return []
+    coarse = []
+    for index, original in enumerate(texts):
+        text = _one_to_one(original)[:4095].lower()
+        places = [_greedy(text, term) for term in terms]
+        if all(places):
+            span = sum(end - start for start, end in places)  # type: ignore[misc]
+            coarse.append((min(span, 4095), min(start for start, _ in places), len(text), index))  # type: ignore[misc]
+    order = [key[3] for key in sorted(coarse)]
+
+    def fine(index: int) -> tuple[float, int, int, int]:
+        original = _one_to_one(texts[index])[:4095]
+        text = original.lower()
+        score, first = 0.0, len(text)
+        for term in terms:
+            positions = match_positions(text, term)
+            score += fine_score(original, positions)
+            first = min(first, positions[0])
+        return (-score, first, len(text), index)
+
+    return sorted(order[:fine_limit], key=fine) + order[fine_limit:]
+
+
+# texts of every width of character (one byte, two, four; İ lower-cases to two characters),
+# some longer than the letter masks cover (search.MASKED), with letters on both sides of that
+_TEXT = st.builds(
+    lambda head, filler, tail: head + "-" * filler + tail,
+    st.text("abcdxyzAB -éşİ𝒜", max_size=14),
+    st.sampled_from([0, 0, 0, 50, 120, 127, 128, 129, 200]),
+    st.text("abcdxyz é𝒜", max_size=6),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_TEXT, min_size=0, max_size=40),
+    st.lists(st.one_of(st.text("abcdxyz éş𝒜-", min_size=1, max_size=2), st.just("\b")), min_size=1, max_size=8),
+    st.integers(1, 8),
+)
+def test_the_fast_ranking_is_the_defined_ranking_key_by_key(texts, keys, fine_limit):
+    # a small fine limit, so most examples have matches beyond it (ranked coarsely, on demand)
+    original = search_module.FINE_LIMIT
+    search_module.FINE_LIMIT = fine_limit
+    try:
+        typing = TextSearch(texts, str)
+        query = ""
+        for key in keys:
+            query = query[:-1] if key == "\b" else query + key
+            expected = reference_ranking(texts, query, fine_limit)
+            ranked = typing.ranked(query)
+            assert len(ranked) == len(expected), query
+            assert ranked[: len(expected) // 2] == expected[: len(expected) // 2], query
+            assert list(ranked) == expected, query
+            assert [ranked[i] for i in range(-len(expected), 0)] == expected, query
+            assert TextSearch(texts, str).search(query) == expected, query
+    finally:
+        search_module.FINE_LIMIT = original
+
+
+def test_a_big_listing_ranks_as_defined():
+    names = ["Payments Prod", "Payments Dev", "Data Platform", "Product Admin Tools", "Log Archive", "prd-core", "Shared Services"]
+    roles = [Role(f"{i:012d}", role, f"{names[i % len(names)]} {i}") for i in range(3000) for role in ("AdministratorAccess", "ReadOnlyAccess")]
+    search = RoleSearch(roles)
+    texts = [text_of(role) for role in roles]
+    for query in ("p", "pr", "prd", "prdadm", "prd adm", "9", "99 read", "zz"):
+        expected = reference_ranking(texts, query, search_module.FINE_LIMIT)
+        ranked = search.ranked(query)
+        assert len(ranked) == len(expected)
+        assert ranked[:50] == expected[:50]
+        assert list(ranked) == expected, query

@@ -150,7 +150,7 @@ class ExplorerScreen(Screen[None]):
             yield Static("", id="explorer-hint", markup=False)
         with Horizontal(id="explorer-filter-row"):
             yield Static("Filter ", id="explorer-filter-label")
-            yield Input(placeholder="letters in order · ↑↓ move · Enter to the table · Esc clears", id="explorer-filter", select_on_focus=False, compact=True)
+            yield Input(placeholder="letters in order · ↑↓ move · Enter to the table · Esc clears", id="explorer-filter", select_on_focus=False, compact=True, validate_on=())
         with Horizontal(id="explorer-body"):
             yield SubjectList(id="explorer-subjects")
             with Vertical(id="explorer-detail"):

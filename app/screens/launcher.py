@@ -83,7 +83,7 @@ class LauncherScreen(ReportsWorkerErrors, Screen[None]):
         yield Static(f"Console launcher · {printable(self.instance.label())}", id="launch-title", markup=False)
         with Horizontal(id="launch-filter-row"):
             yield Static("Role ", id="launch-filter-label")
-            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter launches", id="launch-filter", select_on_focus=False, compact=True)
+            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter launches", id="launch-filter", select_on_focus=False, compact=True, validate_on=())
         yield RoleTree(id="launch-roles")
         with Grid(id="launch-form"):
             yield Labelled("Service", Select(launches.COMMON_DESTINATIONS, prompt="another path", id="launch-service", compact=True))
@@ -116,7 +116,7 @@ class LauncherScreen(ReportsWorkerErrors, Screen[None]):
         tree = self.query_one(RoleTree)
         query = self.query_one("#launch-filter", Input).value
         if query.strip():
-            source = MatchRows(self.search, self.search.search(query), query, self.favourites)
+            source = MatchRows(self.search, self.search.ranked(query), query, self.favourites)
             empty = f"No role matches {query.strip()!r}."
         else:
             source = TreeRows(self.roles, "account", self.favourites, self.collapsed, recent=self.recent)

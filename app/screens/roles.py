@@ -27,7 +27,7 @@ from app.services import credential_cache, settings, token_cache
 from app.services import roles as listing_service
 from app.services.errors import LoginRequired, SsodeckError
 from app.services.roles import ListingProgress
-from app.services.search import RoleSearch
+from app.services.search import COMMON_LETTERS, RoleSearch
 from app.screens.type_to_filter import type_into_filter
 from app.heap import settle_heap
 from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, View, name_width_for
@@ -111,7 +111,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         yield SessionBar(id="session")
         with Horizontal(id="filter-row"):
             yield Static("Filter ", id="filter-label")
-            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True)
+            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True, validate_on=())
             yield Static("by account", id="view-label")
         yield RoleTree(id="roles")
         with Horizontal(id="status-row"):
@@ -265,7 +265,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="search")
     def _prepare_search(self, search: RoleSearch) -> None:
-        search.prepare()  # the first key typed then finds the texts ready
+        search.prepare(COMMON_LETTERS)  # the first key typed then finds what it searches ready
         if not self.streaming:
             self.app.call_from_thread(settle_heap)  # a complete listing is long-lived
 
@@ -275,7 +275,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         keep = tree.current_role
         query = self.query_one("#filter", Input).value
         if query.strip():
-            source = MatchRows(self.search, self.search.search(query), query, self.favourites)
+            source = MatchRows(self.search, self.search.ranked(query), query, self.favourites)
             empty = f"No role matches {query.strip()!r}: every letter must appear in order in the account name, ID or role name."
         else:
             source = self._tree_rows()

@@ -91,10 +91,10 @@ class WhyScreen(Screen[Link | None]):
         yield Static("Why can a user reach an account, and who can", id="why-title")
         with Horizontal(id="why-pickers"):
             with Vertical(classes="why-picker"):
-                yield Input(placeholder="user (letters in order)", id="why-user-filter", select_on_focus=False, compact=True)
+                yield Input(placeholder="user (letters in order)", id="why-user-filter", select_on_focus=False, compact=True, validate_on=())
                 yield SubjectList(id="why-users")
             with Vertical(classes="why-picker"):
-                yield Input(placeholder="account (letters in order)", id="why-account-filter", select_on_focus=False, compact=True)
+                yield Input(placeholder="account (letters in order)", id="why-account-filter", select_on_focus=False, compact=True, validate_on=())
                 yield SubjectList(id="why-accounts")
         yield Static("", id="why-answer", markup=False)
         yield LinkTable(id="why-paths")

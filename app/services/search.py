@@ -5,24 +5,27 @@ A query is one or more terms (split on spaces); every term must appear in order,
 necessarily together, in an item's text: its fields joined by two spaces (for a role,
 "account name, account ID, role name": ``prdadm`` finds Payments PRoD / ADMinistratorAccess).
 A term matches at its letters' first places in order: from the first place of its first
-letter, each next letter's first place after the one before. Each candidate is scanned once
-per term by a compiled regex whose gaps are negated character classes (linear, no
-backtracking, in C). A query that extends the previous one looks only at the previous hits,
-and a term that grew by a letter carries on from where its match ended (one ``str.find`` per
-hit), so typing stays fast with 20,000 roles.
+letter, each next letter's first place after the one before. That is worked out a letter at
+a time for every candidate at once, over bit masks of where each letter is (see
+``TextSearch``). A query that extends the previous one looks only at the previous hits, and
+a term that grew by a letter carries on from where its match ended, so typing stays fast
+with 20,000 roles.
 
 Ranking is two-tier. Every hit gets a coarse key from its match span (fewest characters
 skipped, then earliest start, then shortest text). The best ``FINE_LIMIT`` hits are then
-scored finely, the way people expect from fuzzy finders: characters at word starts and runs
-of consecutive characters count, skipped characters cost. Both faces use this one ranking.
+scored finely, the way people expect from fuzzy finders: characters at word starts (in the
+text's own case, see ``aligned``) and runs of consecutive characters count, skipped
+characters cost. Both faces use this one ranking.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np  # loaded by the first search (or prepare), not with this module: the app starts without it
 
 from app.models import Role
 
@@ -33,6 +36,8 @@ _SEPARATOR = "  "  # between fields: two spaces, so a term never spans two field
 T = TypeVar("T")
 _FIELD_MAX = 4095  # span, start and length each take 12 bits of a packed sort key (texts are cut to this; real ones are far shorter)
 _INDEX_MASK = (1 << 24) - 1  # and the item's position the low 24
+MASKED = 128  # characters of each text the letter masks cover (two 64-bit words); longer texts are searched past them by str.find
+COMMON_LETTERS = "etaoinsrhldcumfpgwybvkxjqz0123456789-_"  # whose masks the app makes before the first key
 
 
 @dataclass(frozen=True)
@@ -48,40 +53,112 @@ def terms_of(query: str) -> list[str]:
     return query.lower().split()
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    """``a[^b]*b[^c]*c``: the leftmost, tightest-from-there match of a subsequence in one scan."""
-    parts = [re.escape(term[0])]
-    for char in term[1:]:
-        parts.append(f"[^{re.escape(char)}]*{re.escape(char)}")
-    return re.compile("".join(parts))
+def _code_points(texts: list[str]) -> np.ndarray:
+    """The first MASKED characters of each text as a row of code points (0 past its end), in
+    the narrowest unsigned type that holds them."""
+    import numpy as np
+
+    widest = max((ord(max(text)) for text in texts if text), default=0)
+    kind, encoding = (np.uint8, "latin-1") if widest < 0x100 else (np.uint16, "utf-16-le") if widest < 0x10000 else (np.uint32, "utf-32-le")
+    padded = "".join(text[:MASKED].ljust(MASKED, "\0") for text in texts)
+    return np.frombuffer(padded.encode(encoding, "surrogatepass"), dtype=kind).reshape(len(texts), MASKED)
+
+
+def _lowest_bit(words: np.ndarray) -> np.ndarray:
+    """The place of each word's lowest set bit (-1 for 0)."""
+    import numpy as np
+
+    lowest = words & (~words + np.uint64(1))
+    return np.frexp(lowest.astype(np.float64))[1].astype(np.int64) - 1
 
 
 @dataclass
 class _Matches:
-    """The items a query matched and, for each of its terms, where that term's match starts
-    and ends (exclusive) in each item's text: ``starts[t][k]`` for term ``t`` in ``items[k]``.
-    ``starts`` and ``ends`` are None when only which items matched is known."""
+    """The items a query matched (positions in the searched sequence, an int64 array) and,
+    for each of its terms, where that term's match starts and ends (exclusive) in each item's
+    text: ``starts[t][k]`` for term ``t`` in ``items[k]``. ``starts`` and ``ends`` are None
+    when only which items matched is known."""
 
     terms: list[str]
-    items: Sequence[int]
-    starts: list[list[int]] | None = None
-    ends: list[list[int]] | None = None
+    items: np.ndarray
+    starts: list[np.ndarray] | None = None
+    ends: list[np.ndarray] | None = None
+
+    def keeping(self, kept: np.ndarray) -> _Matches:
+        """These matches without those where ``kept`` (a boolean array) is False."""
+        assert self.starts is not None and self.ends is not None
+        return _Matches(self.terms, self.items[kept], [column[kept] for column in self.starts], [column[kept] for column in self.ends])
 
 
-def _kept(found: list[int], items: Sequence[int], starts: list[list[int]], ends: list[list[int]]) -> tuple[Sequence[int], list[list[int]], list[list[int]]]:
-    """``items`` and their places, without those whose ``found`` is -1 (the term did not match)."""
-    if not items or min(found) >= 0:
-        return items, starts, ends
-    keep = [number for number, place in enumerate(found) if place >= 0]
-    return keep if isinstance(items, range) else [items[k] for k in keep], [[column[k] for k in keep] for column in starts], [[column[k] for k in keep] for column in ends]
+class Ranked(Sequence[int]):
+    """The items a query matched, best first (positions in the searched sequence).
+
+    The first ``FINE_LIMIT`` are worked out with the query; the rest (in coarse order) only
+    when something reads that far, as a list scrolled down or a command printing them all,
+    so a keystroke that matches 10,000 items pays for a screenful of them.
+    """
+
+    def __init__(self, head: list[int], keys: np.ndarray | None = None, items: np.ndarray | None = None) -> None:
+        import numpy as np
+
+        self._head = head
+        self._keys = keys  # every match's coarse key, for the rest (None: the head is all)
+        self._rest: list[int] | None = None if keys is not None and len(keys) > len(head) else []
+        self.items = items if items is not None else np.array(head, dtype=np.int64)  # which items matched, in no order
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def _tail(self) -> list[int]:
+        if self._rest is None:
+            assert self._keys is not None
+            ordered = self._keys.copy()
+            ordered.sort()
+            self._rest = (ordered[len(self._head) :] & _INDEX_MASK).tolist()
+        return self._rest
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 - an int or a slice, as for a list
+        head = self._head
+        if isinstance(index, slice):
+            if index.stop is not None and 0 <= index.stop <= len(head) and (index.start or 0) >= 0 and index.step in (None, 1):
+                return head[index]
+            return (head + self._tail())[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("match index out of range")
+        return head[index] if index < len(head) else self._tail()[index - len(head)]
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._head
+        yield from self._tail()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ranked | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ranked({list(self)!r})"
 
 
 class TextSearch(Generic[T]):
     """A searchable view of a fixed sequence of items, each searched by its ``text`` (see
     ``joined``); build a new one when the items change.
 
-    ``search`` returns positions in ``items``, best first. The lower-cased texts are made on
-    the first search, so building one for a listing that is still streaming in is cheap.
+    ``ranked`` returns the matches best first, worked out only as far as they are read;
+    ``search`` returns them all as a list. What the search runs over is made on the first
+    search, or by ``prepare``, which the app runs in a worker thread (building one for a
+    listing that is still streaming in is cheap).
+
+    How it is fast: for each letter, a bit mask per item of where that letter is among the
+    item's first ``MASKED`` characters (two 64-bit words, made once per letter with numpy).
+    "The first place of this letter at or after that one" is then a shift and a lowest set
+    bit, for every candidate at once; only texts longer than the masks, when the masks do not
+    hold the answer, are looked at one by one (``str.find``). So a keystroke costs a few
+    array operations over the candidates, not a Python loop over them.
     """
 
     def __init__(self, items: Sequence[T], text: Callable[[T], str]) -> None:
@@ -89,36 +166,49 @@ class TextSearch(Generic[T]):
         self._text = text
         self._originals: list[str] | None = None
         self._texts: list[str] = []
-        self._tails: list[int] = []  # the low 36 bits of each item's sort key: its text's length, its position
+        self._codes: np.ndarray | None = None  # (items, MASKED) code points of the texts' first characters, 0 after the end
+        self._long: np.ndarray | None = None  # whether each text is longer than MASKED
+        self._lengths: np.ndarray | None = None  # each text's length, 12 bits, shifted into place in a sort key
+        self._masks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._last: _Matches | None = None  # the last query's, to carry on from as it is typed
-        self._answers: dict[tuple[str, ...], list[int]] = {}
+        self._answers: dict[tuple[str, ...], Ranked] = {}
 
-    def prepare(self) -> Self:
-        """Make the search texts now (e.g. in a worker thread) rather than on the first key."""
+    def prepare(self, letters: str = "") -> Self:
+        """Make what the search runs over now (e.g. in a worker thread) rather than on the
+        first key, with the masks of ``letters`` (numpy does that work without holding the GIL)."""
+        import numpy as np
+
         if self._originals is None:
-            originals = [self._text(item)[:_FIELD_MAX] for item in self.items]
-            self._texts = [text.lower() for text in originals]
-            self._tails = [len(text) << 24 | index for index, text in enumerate(self._texts)]
+            originals = [aligned(self._text(item))[:_FIELD_MAX] for item in self.items]
+            texts = [text.lower() for text in originals]
+            self._texts = texts
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            self._long = lengths > MASKED
+            self._codes = _code_points(texts)
+            self._lengths = lengths << 24
             self._originals = originals  # last: it says the rest is ready (another thread may be asking)
+        for letter in letters:
+            self._mask(letter)
         return self
 
     def search(self, query: str) -> list[int]:
         """Every item matching ``query``, best first; an empty query matches nothing."""
+        return list(self.ranked(query))
+
+    def ranked(self, query: str) -> Ranked:
+        """The items matching ``query``, best first (see ``Ranked``); an empty query matches nothing."""
         terms = terms_of(query)
         if not terms:
             self._last = None
-            return []
+            return Ranked([])
         remembered = self._answers.get(tuple(terms))
         if remembered is not None:
-            self._last = _Matches(terms, remembered)
+            self._last = _Matches(terms, remembered.items)
             return remembered
         self.prepare()
         matches = self._match(terms)
         self._last = matches
-        keys = self._coarse_keys(matches)
-        keys.sort()
-        order = [key & _INDEX_MASK for key in keys]
-        answer = self._refined(order[:FINE_LIMIT], terms) + order[FINE_LIMIT:]
+        answer = self._rank(matches)
         if len(self._answers) >= REMEMBERED:
             self._answers.pop(next(iter(self._answers)))
         self._answers[tuple(terms)] = answer
@@ -129,53 +219,97 @@ class TextSearch(Generic[T]):
         only adds to it (letters typed at the end of a term, or new terms): only the items
         that matched then are looked at, and a term that grew by a letter is carried on from
         where it ended (the match of a term is its letters' first places in order, so it can be)."""
+        import numpy as np
+
         last = self._last
         if last is None or len(terms) < len(last.terms) or not all(term.startswith(old) for term, old in zip(terms, last.terms)):
-            return self._scan(_Matches([], range(len(self.items)), [], []), terms)
+            return self._scan(_Matches([], np.arange(len(self._texts), dtype=np.int64), [], []), terms, everything=True)
         if last.starts is None or last.ends is None:  # a remembered answer: only which items matched is known
             return self._scan(_Matches([], last.items, [], []), terms)
         return self._scan(last, terms)
 
-    def _scan(self, base: _Matches, terms: list[str]) -> _Matches:
-        """``base`` (the matches of a query ``terms`` extends) carried on to ``terms``."""
-        assert base.starts is not None and base.ends is not None
-        texts = self._texts
-        items, starts, ends = base.items, list(base.starts), list(base.ends)
-        for number, term in enumerate(terms):
-            if number < len(base.terms):
-                for letter in term[len(base.terms[number]) :]:
-                    found = [texts[index].find(letter, end) for index, end in zip(items, ends[number])]
-                    ends[number] = [place + 1 for place in found]
-                    items, starts, ends = _kept(found, items, starts, ends)
-                continue
-            everything = isinstance(items, range)  # the first term, over every item
-            if len(term) == 1:  # one letter: its first place is the match
-                found = [text.find(term) for text in texts] if everything else [texts[index].find(term) for index in items]
-                starts.append(found)
-                ends.append([place + 1 for place in found])
-            else:  # one compiled scan per item (see _term_pattern)
-                search = _term_pattern(term).search
-                matched = [search(text) for text in texts] if everything else [search(texts[index]) for index in items]
-                starts.append([-1 if match is None else match.start() for match in matched])
-                ends.append([-1 if match is None else match.end() for match in matched])
-            items, starts, ends = _kept(starts[-1], items, starts, ends)
-        return _Matches(terms, items, starts, ends)
+    def _scan(self, base: _Matches, terms: list[str], *, everything: bool = False) -> _Matches:
+        """``base`` (the matches of a query ``terms`` extends) carried on to ``terms``, one
+        letter at a time over all candidates at once; ``everything``: ``base`` is every item."""
+        import numpy as np
 
-    def _coarse_keys(self, matches: _Matches) -> list[int]:
-        """Each match's coarse key packed in one int (ints sort several times faster than
-        tuples): characters the terms' matches span, then the earliest start, then the text's
-        length (12 bits each), then the item's position (the low 24 bits)."""
-        assert matches.starts is not None and matches.ends is not None
-        tails, items = self._tails, matches.items
-        if len(matches.terms) == 1:
-            begun, ended = matches.starts[0], matches.ends[0]
-            return [((end - start) << 12 | start) << 36 | tails[index] for index, start, end in zip(items, begun, ended)]
-        spans = [end - start for start, end in zip(matches.starts[0], matches.ends[0])]
-        firsts = matches.starts[0]
-        for begun, ended in zip(matches.starts[1:], matches.ends[1:]):
-            spans = [span + end - start for span, start, end in zip(spans, begun, ended)]
-            firsts = list(map(min, firsts, begun))
-        return [(min(span, _FIELD_MAX) << 12 | first) << 36 | tails[index] for index, span, first in zip(items, spans, firsts)]
+        assert base.starts is not None and base.ends is not None
+        matches = _Matches(terms, base.items, list(base.starts), list(base.ends))
+        for number, term in enumerate(terms):
+            carried = number < len(base.terms)
+            for letter in term[len(base.terms[number]) :] if carried else term:
+                assert matches.starts is not None and matches.ends is not None
+                after = matches.ends[number] if carried else np.zeros(len(matches.items), dtype=np.int64)
+                found = self._next(letter, None if everything else matches.items, after)
+                if carried:
+                    matches.ends[number] = found + 1
+                else:  # a new term starts where its first letter is
+                    matches.starts.append(found)
+                    matches.ends.append(found + 1)
+                    carried = True
+                kept = found >= 0
+                if not kept.all():
+                    matches = matches.keeping(kept)
+                everything = False
+        return matches
+
+    def _next(self, letter: str, items: np.ndarray | None, after: np.ndarray) -> np.ndarray:
+        """For each of ``items`` (None: every item), the first place of ``letter`` in its text
+        at or after ``after``, or -1."""
+        import numpy as np
+
+        low, high = self._mask(letter)
+        if items is not None:
+            low, high = low[items], high[items]
+        shift = np.minimum(after, 64).astype(np.uint64)
+        in_low = low >> shift  # bit k: the letter is at after + k
+        shift_high = np.maximum(after - 64, 0)
+        in_high = high >> shift_high.astype(np.uint64)  # bit k: at 64 + shift_high + k
+        found = np.where(in_low != 0, after + _lowest_bit(in_low), np.where(in_high != 0, 64 + shift_high + _lowest_bit(in_high), -1))
+        assert self._long is not None
+        unsure = np.flatnonzero((found < 0) & (self._long if items is None else self._long[items]))
+        if len(unsure):  # texts longer than the masks: the rest of them, one by one
+            texts, places = self._texts, after.tolist()
+            numbers = unsure if items is None else items[unsure]
+            found[unsure] = [texts[item].find(letter, places[k]) for k, item in zip(unsure.tolist(), numbers.tolist())]
+        return found
+
+    def _mask(self, letter: str) -> tuple[np.ndarray, np.ndarray]:
+        """Where ``letter`` is in each text's first MASKED characters: bit k of the first word
+        for place k, of the second for place 64 + k."""
+        import numpy as np
+
+        mask = self._masks.get(letter)
+        if mask is None:
+            codes = self._codes
+            assert codes is not None
+            code = ord(letter)
+            if code > np.iinfo(codes.dtype).max:  # in no text
+                words = np.zeros((len(codes), 2), dtype=np.uint64)
+            else:
+                words = np.packbits(codes == code, axis=1, bitorder="little").view("<u8")
+            mask = (np.ascontiguousarray(words[:, 0]), np.ascontiguousarray(words[:, 1]))
+            self._masks[letter] = mask
+        return mask
+
+    def _rank(self, matches: _Matches) -> Ranked:
+        """Each match's coarse key packed in one int64: characters the terms' matches span,
+        then the earliest start, then the text's length (12 bits each), then the item's
+        position (the low 24 bits). The best FINE_LIMIT by that key are ordered finely
+        (``_refined``); the rest keep the coarse order, sorted when read (``Ranked``)."""
+        import numpy as np
+
+        assert matches.starts is not None and matches.ends is not None and self._lengths is not None
+        items = matches.items
+        spans = sum((end - start for start, end in zip(matches.starts, matches.ends)), np.zeros(len(items), dtype=np.int64))
+        firsts = np.minimum.reduce(matches.starts) if len(matches.starts) > 1 else matches.starts[0]
+        keys = (np.minimum(spans, _FIELD_MAX) << 48) | (firsts << 36) | self._lengths[items] | items
+        if len(keys) > FINE_LIMIT:
+            best = np.sort(keys[np.argpartition(keys, FINE_LIMIT - 1)[:FINE_LIMIT]])
+        else:
+            best = np.sort(keys)
+        head = self._refined((best & _INDEX_MASK).tolist(), matches.terms)
+        return Ranked(head, keys, items)
 
     def _refined(self, head: list[int], terms: list[str]) -> list[int]:
         """The best coarse hits in fine order (higher score first, then earlier, then shorter)."""
@@ -286,16 +420,33 @@ def fine_score(original: str, positions: Sequence[int]) -> float:
 
 def field_marks(fields: Sequence[str], query: str) -> tuple[tuple[int, ...], ...]:
     """The matched characters of each field for ``query`` (every term), for display."""
-    text = joined(fields).lower()
+    wide = [aligned(value) for value in fields]
+    text = joined(wide).lower()
     matched: set[int] = set()
     for term in terms_of(query):
         matched.update(match_positions(text, term))
     marks = []
     offset = 0
-    for value in fields:
-        marks.append(tuple(p - offset for p in sorted(matched) if offset <= p < offset + len(value)))
-        offset += len(value) + len(_SEPARATOR)
+    for value, stretched in zip(fields, wide):
+        places = [p - offset for p in sorted(matched) if offset <= p < offset + len(stretched)]
+        marks.append(tuple(places) if stretched is value else _unstretched(value, places))
+        offset += len(stretched) + len(_SEPARATOR)
     return tuple(marks)
+
+
+def aligned(text: str) -> str:
+    """``text`` with every character whose lower case is longer than it (İ: i and a combining
+    dot) replaced by that lower case, so that each place in it is the same place in its lower
+    case: the search matches lower-cased text and judges word starts on this."""
+    if text.isascii() or len(text.lower()) == len(text):
+        return text
+    return "".join(char if len(char.lower()) == 1 else char.lower() for char in text)
+
+
+def _unstretched(value: str, places: list[int]) -> tuple[int, ...]:
+    """``places`` in ``aligned(value)`` as places in ``value``."""
+    owner = [index for index, char in enumerate(value) for _ in range(max(1, len(char.lower())))]
+    return tuple(sorted({owner[place] for place in places}))
 
 
 def highlight(role: Role, query: str) -> Highlight:

@@ -50,6 +50,7 @@ class CursorList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.empty = ""
         self._looks: dict[str, Style] = {}
+        self._frame = (0, 0, 0, 0)  # the frame being drawn: first row shown, width of the rows, of the content, rows
 
     def row_count(self) -> int:
         raise NotImplementedError
@@ -108,7 +109,11 @@ class CursorList(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._looks = {}  # styles are worked out once per frame, not once per line
+        # what every line needs is worked out once per frame, not once per line
+        self._looks = {}
+        # rows are cut where a scrollbar starts, and padded under it to the content's full width
+        # (what Textual would otherwise pad each line to, making it again)
+        self._frame = (self.scroll_offset.y, self.scrollable_content_region.width, self.content_region.width, self.row_count())
         return super().render_lines(crop)
 
     def look(self, component: str = "") -> Style:
@@ -119,21 +124,34 @@ class CursorList(ScrollView, can_focus=True):
         return looks[component]
 
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+        top, width, full, count = self._frame
+        index = top + y
         base = self.look()
-        if index >= self.row_count():
+        if index >= count:
             if index == 0 and self.empty:
-                return Strip([Segment("  " + printable(self.empty), self.muted(base))]).crop_extend(0, width, base)
-            return Strip.blank(width, base)
+                return fitted([Segment("  " + printable(self.empty), self.muted(base))], width, base, full)
+            return Strip.blank(full, base)
         style = base + self.look("cursor-list--cursor") if index == self.cursor else base
-        return Strip(self.row_segments(index, style)).crop_extend(0, width, style)
+        return fitted(self.row_segments(index, style), width, style, full)
 
     def muted(self, style: Style) -> Style:
         return style + self.look("cursor-list--detail")
 
     def matched(self, style: Style) -> Style:
         return style + self.look("cursor-list--match")
+
+
+def fitted(segments: list[Segment], width: int, style: Style, full: int | None = None) -> Strip:
+    """``segments`` cut to ``width`` cells, then padded with ``style`` to ``full`` (``width``
+    if not given) cells."""
+    full = width if full is None else full
+    length = sum(cell_len(segment.text) for segment in segments)
+    if length > width:
+        segments = list(Strip(segments, length).crop(0, width))
+        length = width
+    if length < full:
+        segments.append(Segment(" " * (full - length), style))
+    return Strip(segments, full)
 
 
 def marked(text: str, marks: Sequence[int], style: Style, match: Style, width: int | None = None) -> list[Segment]:

@@ -28,6 +28,7 @@ View = Literal["account", "role"]
 FAVOURITES = "★ Favourites"
 RECENT = "↺ Recently used"
 NAME_WIDTH_CAP = 44
+FIRST_MATCHES = 200  # where the cursor's role is looked for among new matches (as many as search.FINE_LIMIT: those are ranked at once)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class TreeRows:
         self.favourites = favourites
         self.entries: list[tuple] = []  # ("group", key, title, detail, expanded) or ("role", key, role, layout)
         self._collapsed = collapsed
+        self.view = view
+        self._starts: dict[str, int] = {}  # each group's key -> its header's row
         if favourites:
             liked = sorted((r for r in roles if (r.account_id, r.role_name) in favourites), key=sort_key())
             self._group(FAVOURITES, FAVOURITES, f"{len(liked)}", liked, "full")
@@ -103,6 +106,7 @@ class TreeRows:
         if not members and key in (FAVOURITES, RECENT):
             return
         expanded = key not in self._collapsed
+        self._starts.setdefault(key, len(self.entries))
         self.entries.append(("group", key, title, detail or str(len(members)), expanded))
         if expanded:
             self.entries.extend(("role", key, role, layout) for role in members)
@@ -125,14 +129,25 @@ class TreeRows:
     def position(self, role: Role | None = None, group: str | None = None) -> int | None:
         """Where ``role`` (first shown) or the header of ``group`` is."""
         if role is not None:
-            return _place(self.entries, 2, role, len(self.entries))
-        return next((index for index, entry in enumerate(self.entries) if entry[0] == "group" and entry[1] == group), None)
+            entries, wanted = self.entries, (role.account_id, role.role_name)
+            for key in (FAVOURITES, RECENT, role.account_id if self.view == "account" else role.role_name):
+                index = self._starts.get(key)
+                if index is None:
+                    continue
+                index += 1  # the group's roles follow its header (none when it is folded)
+                while index < len(entries) and entries[index][0] == "role":
+                    shown = entries[index][2]
+                    if shown is role or (shown.account_id, shown.role_name) == wanted:
+                        return index
+                    index += 1
+            return None
+        return self._starts.get(group) if group is not None else None
 
 
 class MatchRows:
     """The hits of a query, best first; a row is made only when it is drawn."""
 
-    def __init__(self, search: RoleSearch, hits: list[int], query: str, favourites: frozenset[tuple[str, str]]) -> None:
+    def __init__(self, search: RoleSearch, hits: Sequence[int], query: str, favourites: frozenset[tuple[str, str]]) -> None:
         self.search, self.hits, self.query, self.favourites = search, hits, query, favourites
 
     def __len__(self) -> int:
@@ -145,20 +160,14 @@ class MatchRows:
         return Row("role", "", role=role, favourite=liked, marks=(marks.account_name, marks.account_id, marks.role_name))
 
     def position(self, role: Role) -> int | None:
-        """Where ``role`` is among the first matches (further down, the cursor starts at the top)."""
+        """Where ``role`` is among the best matches (further down, the cursor starts at the top)."""
         roles = self.search.roles
-        return _place([(roles[index],) for index in self.hits[:2000]], 0, role, 2000)
-
-
-def _place(entries: Sequence[tuple], field: int, role: Role, limit: int) -> int | None:
-    """The first of ``entries`` (up to ``limit``) whose ``field`` is ``role``: the same object
-    (one fast pass, as when the listing has not changed), else the same account and role."""
-    head = entries[:limit]
-    found = next((index for index, entry in enumerate(head) if entry[field] is role), None)
-    if found is None:
-        key = (role.account_id, role.role_name)
-        found = next((index for index, entry in enumerate(head) if isinstance(entry[field], Role) and (entry[field].account_id, entry[field].role_name) == key), None)
-    return found
+        head = self.hits[:FIRST_MATCHES]
+        found = next((place for place, index in enumerate(head) if roles[index] is role), None)
+        if found is None:
+            key = (role.account_id, role.role_name)
+            found = next((place for place, index in enumerate(head) if (roles[index].account_id, roles[index].role_name) == key), None)
+        return found
 
 
 class RoleTree(CursorList):
