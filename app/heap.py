@@ -6,15 +6,19 @@ from __future__ import annotations
 import gc
 
 
-def settle_heap() -> None:
+def settle_heap(*, collect: bool = True) -> None:
     """Keep the garbage collector's full passes off keystrokes.
 
     A full pass walks every object the app holds (a hundred thousand and more with a big
     listing); one landing on a keystroke costs more than ranking 20,000 roles. When a large,
-    long-lived structure has just been built (a listing, the wizard's names), this collects
-    what is garbage now and freezes the rest (``gc.freeze``), so later passes skip it.
+    long-lived structure has just been built (a listing, the wizard's names), this freezes
+    what exists (``gc.freeze``), so later passes skip it. With ``collect`` it first makes one
+    full pass itself (tens of milliseconds with a big listing: call it when nothing else is
+    going on), so garbage from before is not frozen with the rest; without, it costs nothing
+    (as at start, when what exists is nearly all alive).
     """
-    gc.unfreeze()
-    gc.collect()
+    if collect:
+        gc.unfreeze()
+        gc.collect()
     gc.freeze()
     gc.enable()  # the command line starts the app with it off (headless.cli)

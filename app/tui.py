@@ -83,7 +83,8 @@ class SsodeckApp(App[str | None]):
         self.start_choices = choices
 
     def on_mount(self) -> None:
-        self.set_timer(1.0, settle_heap)  # the first frame is out: what was made to show it is long-lived
+        # the first frame is out: what was made to show it is long-lived (and nearly none of it garbage)
+        self.set_timer(1.0, lambda: settle_heap(collect=False))
 
         for notice in self.startup_notices:
             self.notify(notice, severity="information", timeout=8)

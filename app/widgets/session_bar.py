@@ -45,12 +45,20 @@ class SessionBar(Horizontal):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown = ("", Text())  # the instance and the times on show
+
     def compose(self) -> ComposeResult:
         yield Static("", id="session-instance", markup=False)
         yield Static("", id="session-times")
 
     def show(self, *, instance: str, session_until: datetime | None, credentials_until: datetime | None, role_selected: bool, now: datetime) -> None:
-        self.query_one("#session-instance", Static).update(printable(instance))
+        """Show these; what reads as before is left alone (the bar is shown every second and
+        on every move of the cursor, and redrawing the screen's layout for nothing is not free)."""
+        name = printable(instance)
+        if name != self._shown[0]:
+            self.query_one("#session-instance", Static).update(name, layout=False)  # its width is fixed (1fr)
         text = Text("Session ")
         if session_until is None:
             text.append("not signed in — l signs in", style="bold red")
@@ -64,4 +72,7 @@ class SessionBar(Horizontal):
                 text.append("not cached", style="dim")
             else:
                 text.append(left(credentials_until, now), style=_style(credentials_until, now))
-        self.query_one("#session-times", Static).update(text)
+        if text != self._shown[1]:
+            # the times' width follows their text: a new layout only when that width changes
+            self.query_one("#session-times", Static).update(text, layout=text.cell_len != self._shown[1].cell_len)
+        self._shown = (name, text)
