@@ -20,9 +20,9 @@ from app.services import settings
 from app.services.environment import child_environment, render_exports
 from app.services.errors import LoginRequired, SsodeckError
 from app.services.process_output import credential_json
-from app.services.targets import Target
 
 if TYPE_CHECKING:
+    from app.services.targets import Target
     from app.models import Instance, RoleCredentials
     from app.screens.destination import ConsoleChoice
 
@@ -90,6 +90,8 @@ class RoleActions:
         return role
 
     def _target(self, role: Role, region: str | None = None) -> Target:
+        from app.services.targets import Target
+
         return Target(self.instance, role.account_id, role.role_name, region or self._region())
 
     def _region(self) -> str:

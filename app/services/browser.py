@@ -8,7 +8,6 @@ because opening one did.
 from __future__ import annotations
 
 import os
-import webbrowser
 
 DISABLE_ENV = "AWS_SSO_DISABLE_BROWSER"
 
@@ -19,6 +18,8 @@ def disabled_by_env() -> bool:
 
 def available() -> bool:
     """Whether Python's webbrowser module knows a browser to open here."""
+    import webbrowser  # loaded when a browser is wanted, not with the app
+
     try:
         webbrowser.get()
     except webbrowser.Error:
@@ -28,6 +29,8 @@ def available() -> bool:
 
 def open_page(url: str, *, new_tab: bool = True, autoraise: bool = True) -> bool:
     """Open ``url``; False when no browser took it. The URL may be a secret: never logged."""
+    import webbrowser
+
     try:
         return bool(webbrowser.open(url, new=2 if new_tab else 0, autoraise=autoraise))
     except webbrowser.Error:

@@ -18,7 +18,6 @@ A file that cannot be read is reported, never overwritten.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +68,10 @@ def _read() -> str:
 
 
 def _parse(text: str) -> dict[str, Any]:
+    if not text.strip():
+        return {}  # no settings yet (the app starts without loading a TOML parser)
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
