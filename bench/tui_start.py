@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from _env import python_speed
 from _tui import AppInTerminal, listing, warm_home
 
 GOAL_S = 0.5
@@ -38,8 +39,9 @@ def main() -> None:
     args = parser.parse_args()
     accounts, roles = listing(args.accounts * 7)
     warm_home(accounts, roles)
-    frames, floors = [], []
+    frames, floors, speeds = [], [], []
     for _ in range(args.runs):
+        speeds.append(python_speed())
         app = AppInTerminal()
         frames.append(app.wait_for(b"roles in"))
         app.drain(0.3)
@@ -58,6 +60,7 @@ def main() -> None:
     print("one-line app (s)    " + " ".join(f"{f:.3f}" for f in floors))
     print(f"median              {floor:.3f} s: the app takes {first / floor:.2f}x a one-line Textual app, {first - floor:.3f} s more")
     print(f"python -c pass      {bare:.3f} s; importing textual.app {textual:.3f} s")
+    print(f"machine             a fixed Python loop took {statistics.median(speeds):.0f} ms (median; {min(speeds):.0f} to {max(speeds):.0f}) during the runs")
 
 
 if __name__ == "__main__":

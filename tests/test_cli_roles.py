@@ -80,3 +80,28 @@ def test_rejected_token_is_refreshed_else_login_is_named(emu):
     emu.expire_now("refresh_token")
     done = run_cli("roles", "--refresh")
     assert done.returncode == 1 and "ssodeck login" in done.stderr and done.stdout == ""
+
+
+def test_the_cached_listing_comes_back_as_it_was_saved_and_old_caches_still_read():
+    from datetime import datetime, timezone
+
+    from app.models import Account, Role
+    from app.services.roles import Listing, load_cached, save_cached
+
+    instance = Instance("https://cache.awsapps.com/start", "eu-west-1")
+    accounts = (Account("111111111111", "Payments Prod", "p@example.com"), Account("222222222222", "Empty"))
+    roles = (Role("111111111111", "ReadOnly", "Payments Prod"), Role("111111111111", "Admin", "Payments Prod"), Role("333333333333", "Orphan"))
+    fetched = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    save_cached(instance, Listing(accounts, roles, fetched))
+    back = load_cached(instance)
+    assert back is not None and back.fetched_at == fetched and back.from_cache
+    assert back.accounts[:2] == accounts
+    assert sorted(back.roles, key=str) == sorted(roles, key=str)
+    # the format before roles were kept with their accounts
+    cache_path(instance).write_text(json.dumps({
+        "start_url": instance.start_url, "fetched_at": "2026-12-01T12:00:00Z",
+        "accounts": [{"id": "111111111111", "name": "Payments Prod", "email": ""}],
+        "roles": [{"account": "111111111111", "role": "Admin"}],
+    }))  # fmt: skip
+    old = load_cached(instance)
+    assert old is not None and old.roles == (Role("111111111111", "Admin", "Payments Prod"),)

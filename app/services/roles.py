@@ -86,8 +86,11 @@ def load_cached(instance: Instance) -> Listing | None:
     try:
         data = json.loads(cache_path(instance).read_text(encoding="utf-8"))
         accounts = tuple(Account(a["id"], a["name"], a.get("email", "")) for a in data["accounts"])
-        names = {a.account_id: a.name for a in accounts}
-        roles = tuple(Role(r["account"], r["role"], names.get(r["account"], "")) for r in data["roles"])
+        if "roles" in data:  # written before the roles were kept with their accounts
+            names = {a.account_id: a.name for a in accounts}
+            roles = tuple(Role(r["account"], r["role"], names.get(r["account"], "")) for r in data["roles"])
+        else:
+            roles = tuple(Role(a["id"], name, a["name"]) for a in data["accounts"] for name in a.get("roles", ()))
         return Listing(accounts, roles, from_z(data["fetched_at"]), from_cache=True)
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
@@ -106,12 +109,18 @@ def cached_accounts() -> list[Account]:
 
 
 def save_cached(instance: Instance, listing: Listing) -> None:
+    """The listing for the next start, each account with the names of its roles (a tenth of
+    the JSON objects of one per role: the app reads it before its first frame)."""
+    held: dict[str, list[str]] = {}
+    for role in listing.roles:
+        held.setdefault(role.account_id, []).append(role.role_name)
     data = {
         "start_url": instance.start_url,
         "fetched_at": to_z(listing.fetched_at),
-        "accounts": [{"id": a.account_id, "name": a.name, "email": a.email} for a in listing.accounts],
-        "roles": [{"account": r.account_id, "role": r.role_name} for r in listing.roles],
+        "accounts": [{"id": a.account_id, "name": a.name, "email": a.email, "roles": held.pop(a.account_id, [])} for a in listing.accounts],
     }
+    if held:  # roles of accounts the listing does not name (never from Identity Center; kept all the same)
+        data["accounts"] += [{"id": account_id, "name": "", "email": "", "roles": names} for account_id, names in held.items()]
     atomic_write(cache_path(instance), json.dumps(data, ensure_ascii=False), mode=0o600)
 
 
