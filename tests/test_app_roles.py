@@ -317,3 +317,25 @@ async def test_roles_stay_in_view_while_a_cached_listing_is_checked(emu):
                 if screen.settled and not any(w.group == "listing" and not w.is_finished for w in app.workers):
                     break
     assert counts and set(counts) == {len(reachable(emu))}
+
+
+async def test_a_cold_start_shows_progress_while_roles_stream_in_and_hides_it_after(emu):
+    """No cached listing: the progress bar shows while the roles come in (it is made then,
+    not at start), and goes away when the listing is complete."""
+    sign_in(emu)
+    emu.configure(latency_ms={"ListAccountRoles": 150})
+    app = app_for(Outside())
+    seen = []
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(400):
+            await pilot.pause(0.05)
+            screen = app.screen
+            if not isinstance(screen, RolesScreen):
+                continue
+            bars = screen.query("#progress")
+            seen.append(bool(bars) and bars.first().display)
+            if screen.fetched_at is not None and not screen.streaming:
+                break
+        assert any(seen), "no progress bar while the roles streamed in"
+        assert not screen.query_one("#progress").display
+        assert "roles in" in str(screen.query_one("#status").render())

@@ -213,3 +213,27 @@ def test_a_big_listing_ranks_as_defined():
         assert len(ranked) == len(expected)
         assert ranked[:50] == expected[:50]
         assert list(ranked) == expected, query
+
+
+def _subsequence(term: str, text: str) -> bool:
+    letters = iter(text)
+    return all(letter in letters for letter in term)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("abcab xy", max_size=20), st.text("abcxy", min_size=1, max_size=4))
+def test_the_highlighted_letters_are_the_tightest_occurrence(text, term):
+    # the earliest place a match can end; then the latest start that still matches up to it;
+    # then, from that start, each letter at its first place
+    ends = [end for end in range(len(text)) if _subsequence(term, text[: end + 1])]
+    if not ends:
+        assert match_positions(text, term) == ()
+        return
+    end = ends[0]
+    start = max(begin for begin in range(end + 1) if _subsequence(term, text[begin : end + 1]))
+    expected, cursor = [], start
+    for letter in term:
+        cursor = text.index(letter, cursor)
+        expected.append(cursor)
+        cursor += 1
+    assert match_positions(text, term) == tuple(expected)

@@ -358,14 +358,9 @@ def match_positions(text: str, term: str) -> tuple[int, ...]:
     end = _forward(text, term, 0)
     if end is None:
         return ()
-    start = end
-    remaining = len(term) - 1
-    while remaining >= 0:
-        if text[start] == term[remaining]:
-            remaining -= 1
-            if remaining < 0:
-                break
-        start -= 1
+    start = end  # where term[-1] is; each letter before it, the last place before the next one's
+    for char in reversed(term[:-1]):
+        start = text.rfind(char, 0, start)
     positions = []
     cursor = start
     for char in term:
