@@ -58,10 +58,17 @@ def _code_points(texts: list[str]) -> np.ndarray:
     the narrowest unsigned type that holds them."""
     import numpy as np
 
-    widest = max((ord(max(text)) for text in texts if text), default=0)
-    kind, encoding = (np.uint8, "latin-1") if widest < 0x100 else (np.uint16, "utf-16-le") if widest < 0x10000 else (np.uint32, "utf-32-le")
     padded = "".join(text[:MASKED].ljust(MASKED, "\0") for text in texts)
-    return np.frombuffer(padded.encode(encoding, "surrogatepass"), dtype=kind).reshape(len(texts), MASKED)
+    if padded.isascii():
+        kind, data = np.uint8, padded.encode("ascii")
+    else:
+        try:
+            kind, data = np.uint8, padded.encode("latin-1")
+        except UnicodeEncodeError:
+            kind, data = np.uint16, padded.encode("utf-16-le", "surrogatepass")
+            if len(data) != 2 * len(padded):  # characters beyond the first plane took two units each
+                kind, data = np.uint32, padded.encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(data, dtype=kind).reshape(len(texts), MASKED)
 
 
 def _lowest_bit(words: np.ndarray) -> np.ndarray:
@@ -348,7 +355,8 @@ def _fields(role: Role) -> tuple[str, str, str]:
 
 
 def text_of(role: Role) -> str:
-    return joined(_fields(role))
+    """``joined(_fields(role))``, spelled out: it is made for every role of a listing."""
+    return f"{role.account_name or role.account_id}{_SEPARATOR}{role.account_id}{_SEPARATOR}{role.role_name}"
 
 
 def match_positions(text: str, term: str) -> tuple[int, ...]:
