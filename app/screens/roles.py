@@ -278,8 +278,10 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
             self.app.call_from_thread(self._settle_when_idle)  # a complete listing is long-lived
 
     def _settle_when_idle(self) -> None:
-        """Collect and freeze the heap (``settle_heap``) once nothing has been typed for
-        IDLE seconds: the full pass it makes is a pause no keystroke should meet."""
+        """Freeze the heap now (no garbage collector pass over the new listing lands on a
+        keystroke), and collect it once nothing has been typed for IDLE seconds (the full
+        pass that frees what was garbage when it was frozen is a pause no keystroke should meet)."""
+        settle_heap(collect=False)
         if self._settling is not None:
             self._settling.stop()
         self._settling = self.set_timer(IDLE, self._settle)
@@ -329,7 +331,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     def _filter_changed(self) -> None:
         self._rebuild()
         if self._settling is not None:  # still typing: later
-            self._settle_when_idle()
+            self._settling.reset()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
