@@ -339,3 +339,29 @@ async def test_a_cold_start_shows_progress_while_roles_stream_in_and_hides_it_af
         assert any(seen), "no progress bar while the roles streamed in"
         assert not screen.query_one("#progress").display
         assert "roles in" in str(screen.query_one("#status").render())
+
+
+async def test_the_scrollbar_follows_the_rows_as_the_filter_narrows_and_clears(emu):
+    """A new row count moves the scrollbar without a layout of the whole screen; one that
+    makes the scrollbar come or go still lays the list out again, to its new width."""
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=(80, 14)) as pilot:
+        await roles_ready(pilot, app)
+        tree = app.screen.query_one(RoleTree)
+        assert tree.show_vertical_scrollbar and tree.virtual_size.height == len(tree.source)
+        wide = tree.scrollable_content_region.width
+        counts: dict[str, int] = {}
+        for role in app.screen.roles:
+            counts[role.account_id] = counts.get(role.account_id, 0) + 1
+        await pilot.press(*min(counts, key=counts.get))  # the account ID with the fewest roles
+        await pilot.pause(0.2)
+        assert 0 < len(tree.source) < tree.size.height and not tree.show_vertical_scrollbar
+        assert tree.scrollable_content_region.width > wide  # the rows take the scrollbar's place
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert tree.show_vertical_scrollbar and tree.virtual_size.height == len(tree.source)
+        assert tree.scrollable_content_region.width == wide
+        await pilot.press(*"zzqx")
+        await pilot.pause(0.2)
+        assert len(tree.source) == 0 and tree.virtual_size.height == 0 and not tree.show_vertical_scrollbar

@@ -19,6 +19,7 @@ from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from app.printable import printable
 
@@ -68,7 +69,14 @@ class CursorList(ScrollView, can_focus=True):
     def reset(self, position: int | None, *, empty: str = "") -> None:
         """Show new rows from the top, with the cursor on ``position`` (or the first row)."""
         self.empty = empty
-        self.virtual_size = Size(self.size.width, self.row_count())
+        size = Size(self.size.width, self.row_count())
+        if size != self.virtual_size:
+            # a new row count needs new scrollbars, not a layout of the whole screen (which is
+            # what setting virtual_size asks for, a third of a keystroke's time in a terminal);
+            # a scrollbar that comes or goes still brings one, through _scroll_update
+            self.set_reactive(Widget.virtual_size, size)
+            if self.is_mounted:
+                self._scroll_update(size)
         self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = position if position is not None else 0
         self._reveal()
