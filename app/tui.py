@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from app.commands import ScreenCommands
 from app.models import Instance, Role
@@ -81,6 +82,8 @@ class SsodeckApp(App[str | None]):
         self.start = start
         self.admin = admin
         self.start_choices = choices
+        self._discovered: tuple[list[Instance], str] | None = None  # what get_default_screen found, for on_mount
+        self._roles_first = False  # the roles view is the bottom screen (get_default_screen)
 
     def on_mount(self) -> None:
         # the first frame is out: what was made to show it is long-lived (and nearly none of it garbage)
@@ -93,16 +96,13 @@ class SsodeckApp(App[str | None]):
 
             self.push_screen(ExplorerScreen(credentials_access(self.admin), closable=False))
             return
+        if self._roles_first:  # the usual case: straight in (see get_default_screen)
+            return
         if self.chosen is not None:
             self.open_instance(self.chosen)
             return
-        try:
-            found = discover_instances()
-        except SsodeckError as error:
-            found, problem = [], str(error)
-        else:
-            problem = ""
-        if len(found) == 1:  # the usual case: straight in (the picker's code is not even loaded)
+        found, problem = self._discovered if self._discovered is not None else _discover()
+        if len(found) == 1:
             self.open_instance(found[0])
             return
         from app.screens.instance_picker import InstancePickerScreen, NoInstanceScreen
@@ -111,6 +111,24 @@ class SsodeckApp(App[str | None]):
             self.push_screen(InstancePickerScreen(found), self._picked)
         else:
             self.push_screen(NoInstanceScreen(problem))
+
+    def get_default_screen(self) -> Screen:
+        """The roles view itself when that is where the app starts and the instance is known
+        before it does (one found as the CLI finds it, or one given): no blank screen is made,
+        drawn and covered first. Otherwise Textual's own, with the picker (or the explorer,
+        or the wizard) pushed over it in on_mount."""
+        if self.start == "roles":
+            instance = self.chosen
+            if instance is None:
+                self._discovered = _discover()
+                found = self._discovered[0]
+                instance = found[0] if len(found) == 1 else None
+            if instance is not None:
+                from app.screens.roles import RolesScreen
+
+                self._roles_first = True
+                return RolesScreen(instance)
+        return super().get_default_screen()
 
     def _picked(self, instance: Instance | None) -> None:
         if instance is None:
@@ -124,9 +142,10 @@ class SsodeckApp(App[str | None]):
 
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        first = self.screen_stack[0]
         if self.start == "wizard":
             self.open_populate(instance, choices=self.start_choices, then=self.exit)
-        else:
+        elif not (isinstance(first, RolesScreen) and first.instance == instance):  # (the bottom screen: see get_default_screen)
             self.push_screen(RolesScreen(instance))
 
     def open_populate(self, instance: Instance, *, choices: PopulateChoices | None = None, then: Callable[[str | None], None] | None = None) -> None:
@@ -180,6 +199,14 @@ class SsodeckApp(App[str | None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+
+def _discover() -> tuple[list[Instance], str]:
+    """The instances found at start, and the problem that stopped the search (or "")."""
+    try:
+        return discover_instances(), ""
+    except SsodeckError as error:
+        return [], str(error)
 
 
 def discover_instances(*, everything: bool = False) -> list[Instance]:

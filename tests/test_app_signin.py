@@ -105,6 +105,27 @@ async def test_several_instances_are_offered_and_can_be_switched(emu, aws_home, 
         assert isinstance(app.screen, RolesScreen) and app.screen.instance.session_name == "other"
 
 
+async def test_one_instance_opens_straight_into_its_roles_and_another_replaces_it(emu, aws_home):
+    """The one instance found at start has its roles view as the app's first screen (no
+    picker, no blank screen under it); opening another instance (as the picker does) shows
+    that one's roles over it, and opening the first again comes back to it."""
+    write_config(aws_home, f"[sso-session corp]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
+    sign_in(emu, "corp")
+    sign_in(emu, "other")
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        assert len(app.screen_stack) == 1
+        first = app.screen.instance
+        assert first.session_name == "corp"
+        for instance, screens in ((Instance(emu.start_url, emu.region, "other"), 2), (first, 1)):
+            app.open_instance(instance)
+            await roles_ready(pilot, app)
+            assert isinstance(app.screen, RolesScreen) and app.screen.instance == instance
+            assert len(app.screen_stack) == screens
+            assert "roles in" in str(app.screen.query_one("#status").render())
+
+
 async def test_no_instance_says_how_to_get_one(aws_home, monkeypatch):
     app = app_for(Outside())
     async with app.run_test(size=SIZE) as pilot:
