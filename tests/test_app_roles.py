@@ -12,7 +12,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Input
 
-from app.models import Instance, Role
+from app.models import Instance, Role, utcnow
 from app.services import roles as listing_service
 from app.services.search import rank_roles
 from app.services.settings import settings_path
@@ -319,24 +319,26 @@ async def test_roles_stay_in_view_while_a_cached_listing_is_checked(emu):
     assert counts and set(counts) == {len(reachable(emu))}
 
 
-async def test_a_cold_start_shows_progress_while_roles_stream_in_and_hides_it_after(emu):
-    """No cached listing: the progress bar shows while the roles come in (it is made then,
-    not at start), and goes away when the listing is complete."""
+async def test_a_listing_that_streams_in_shows_progress_and_hides_it_when_complete(emu):
+    """The progress bar is made only when a listing streams in (a start from the cache never
+    loads it), shows how far it is, and goes away when the listing is complete."""
+    from app.services.roles import ListingProgress
+
     sign_in(emu)
-    emu.configure(latency_ms={"ListAccountRoles": 150})
+    assert run_cli("roles").returncode == 0  # a cached listing: the start shows it at once
     app = app_for(Outside())
-    seen = []
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(400):
-            await pilot.pause(0.05)
-            screen = app.screen
-            if not isinstance(screen, RolesScreen):
-                continue
-            bars = screen.query("#progress")
-            seen.append(bool(bars) and bars.first().display)
-            if screen.fetched_at is not None and not screen.streaming:
-                break
-        assert any(seen), "no progress bar while the roles streamed in"
+        await roles_ready(pilot, app)
+        screen = app.screen
+        assert not screen.query("#progress")
+        accounts, roles = list(screen.accounts), list(screen.roles)
+        screen.post_message(RolesScreen.ListingChanged(accounts[:3], roles[:5], done=False, progress=ListingProgress(2, len(accounts), True)))
+        await pilot.pause(0.2)
+        bar = screen.query_one("#progress")
+        assert bar.display and bar.total == len(accounts) and bar.progress == 2
+        assert "Listing roles: 2/3 accounts" in str(screen.query_one("#status").render())
+        screen.post_message(RolesScreen.ListingChanged(accounts, roles, done=True, fetched_at=utcnow()))
+        await pilot.pause(0.2)
         assert not screen.query_one("#progress").display
         assert "roles in" in str(screen.query_one("#status").render())
 
