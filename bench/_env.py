@@ -58,7 +58,7 @@ def silent_ui():
 def python_speed() -> float:
     """Milliseconds this machine takes for a fixed piece of pure Python (a million-step
     generator summed): printed beside the figures, since a shared machine's speed moves a
-    lot between runs (on the 2-core machine these figures come from, 70 to 140 ms)."""
+    lot between runs (on the 2-core machine these figures come from, 47 to 88 ms)."""
     import time
 
     started = time.perf_counter()

@@ -137,10 +137,10 @@ class CursorList(ScrollView, can_focus=True):
         base = self.look()
         if index >= count:
             if index == 0 and self.empty:
-                return fitted([Segment("  " + printable(self.empty), self.muted(base))], width, base, full)
+                return fitted_line([Segment("  " + printable(self.empty), self.muted(base))], width, base, full)
             return Strip.blank(full, base)
         style = base + self.look("cursor-list--cursor") if index == self.cursor else base
-        return fitted(self.row_segments(index, style), width, style, full)
+        return fitted_line(self.row_segments(index, style), width, style, full)
 
     def muted(self, style: Style) -> Style:
         return style + self.look("cursor-list--detail")
@@ -149,10 +149,8 @@ class CursorList(ScrollView, can_focus=True):
         return style + self.look("cursor-list--match")
 
 
-def fitted(segments: list[Segment], width: int, style: Style, full: int | None = None) -> Strip:
-    """``segments`` cut to ``width`` cells, then padded with ``style`` to ``full`` (``width``
-    if not given) cells."""
-    full = width if full is None else full
+def fitted_line(segments: list[Segment], width: int, style: Style, full: int) -> Strip:
+    """``segments`` cut to ``width`` cells, then padded with ``style`` to ``full`` cells."""
     length = sum(cell_len(segment.text) for segment in segments)
     if length > width:
         segments = list(Strip(segments, length).crop(0, width))

@@ -21,14 +21,13 @@ from textual.message import Message
 from app.models import Account, Role
 from app.printable import printable
 from app.services.role_query import sort_key
-from app.services.search import RoleSearch, highlight
+from app.services.search import FINE_LIMIT, RoleSearch, highlight
 from app.widgets.cursor_list import CursorList, marked
 
 View = Literal["account", "role"]
 FAVOURITES = "★ Favourites"
 RECENT = "↺ Recently used"
 NAME_WIDTH_CAP = 44
-FIRST_MATCHES = 200  # where the cursor's role is looked for among new matches (as many as search.FINE_LIMIT: those are ranked at once)
 
 
 @dataclass(frozen=True)
@@ -160,14 +159,14 @@ class MatchRows:
         return Row("role", "", role=role, favourite=liked, marks=(marks.account_name, marks.account_id, marks.role_name))
 
     def position(self, role: Role) -> int | None:
-        """Where ``role`` is among the best matches (further down, the cursor starts at the top)."""
-        roles = self.search.roles
-        head = self.hits[:FIRST_MATCHES]
-        found = next((place for place, index in enumerate(head) if roles[index] is role), None)
-        if found is None:
-            key = (role.account_id, role.role_name)
-            found = next((place for place, index in enumerate(head) if (roles[index].account_id, roles[index].role_name) == key), None)
-        return found
+        """Where ``role`` is among the best matches, those ranked with the query (further down,
+        the cursor starts at the top): the same object, or the same account and role."""
+        roles, wanted = self.search.roles, (role.account_id, role.role_name)
+        for place, index in enumerate(self.hits[:FINE_LIMIT]):
+            shown = roles[index]
+            if shown is role or (shown.account_id, shown.role_name) == wanted:
+                return place
+        return None
 
 
 class RoleTree(CursorList):
@@ -302,6 +301,6 @@ class RoleTree(CursorList):
 
 def name_width_for(roles: Sequence[Role]) -> int:
     """The account-name column: as wide as the widest name, up to NAME_WIDTH_CAP cells."""
-    names = {r.account_name or r.account_id for r in roles}  # a few per thousand roles: measure each once
+    names = {r.account_name or r.account_id for r in roles}  # one per account: each measured once, not once per role
     widest = max((cell_len(printable(name)) for name in names), default=10)
     return max(10, min(widest, NAME_WIDTH_CAP))
