@@ -70,7 +70,7 @@ async def test_a_refreshable_session_is_refreshed_without_asking(emu, aws_home):
     write_config(aws_home, f"[sso-session corp]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
     instance = Instance(emu.start_url, emu.region, "corp")
     token = sign_in(emu, "corp")
-    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": utcnow() + timedelta(minutes=5)}))
+    token_cache.save_token(instance, token._replace(expires_at=utcnow() + timedelta(minutes=5)))
     emu.reset_counters()
     app = app_for(Outside(), instance=instance)
     async with app.run_test(size=SIZE) as pilot:

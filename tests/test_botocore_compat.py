@@ -67,7 +67,7 @@ def test_botocore_resolves_and_refreshes_sso_session_profile(emu, aws_home):
     assert emu.counts().get("CreateToken.refresh_token", 0) == 0
 
     # Five minutes left: botocore must refresh through the emulator with our refresh token.
-    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": utcnow() + timedelta(minutes=5)}))
+    token_cache.save_token(instance, token._replace(expires_at=utcnow() + timedelta(minutes=5)))
     done = _botocore("dev", emu, aws_home)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == account

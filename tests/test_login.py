@@ -100,7 +100,7 @@ def test_use_device_code_for_session_instance(emu):
 
 def _age_token(instance: Instance, minutes: float) -> None:
     token = token_cache.load_token(instance)
-    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": utcnow() + timedelta(minutes=minutes)}))
+    token_cache.save_token(instance, token._replace(expires_at=utcnow() + timedelta(minutes=minutes)))
 
 
 def test_near_expiry_token_is_refreshed(emu):

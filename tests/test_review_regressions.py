@@ -107,7 +107,7 @@ def test_expired_session_for_run_as_and_export_signs_in_again(emu, aws_home):
     get_token(instance, ui=Browser(), options=FAST)
     emu.expire_now("refresh_token")
     token = token_cache.load_token(instance)
-    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": token.expires_at.replace(year=2020)}))
+    token_cache.save_token(instance, token._replace(expires_at=token.expires_at.replace(year=2020)))
     emu.configure(approval="deny")  # the new sign-in is refused: a clear line, nothing on stdout
     for args in (("run-as", "--profile", "p", "--", sys.executable, "-c", "print('ran')"), ("export", "--profile", "p")):
         done = run_cli(*args, env={"SSODECK_INTERACTIVE": "1"})

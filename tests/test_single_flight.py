@@ -17,7 +17,7 @@ def test_twenty_processes_one_refresh(emu, aws_home):
     write_config(aws_home, f"[sso-session corp]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\n")
     instance = Instance(emu.start_url, emu.region, "corp")
     token = get_token(instance, ui=Browser(), options=FAST).token
-    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": utcnow() + timedelta(minutes=3)}))
+    token_cache.save_token(instance, token._replace(expires_at=utcnow() + timedelta(minutes=3)))
     emu.reset_counters()
     emu.configure(latency_ms={"CreateToken.refresh_token": 300})  # widen the race window
     procs = [

@@ -30,7 +30,7 @@ def _session_profile(emu, aws_home) -> Instance:
 
 def _age(instance: Instance, minutes: float) -> bytes:
     token = token_cache.load_token(instance)
-    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": utcnow() + timedelta(minutes=minutes)}))
+    token_cache.save_token(instance, token._replace(expires_at=utcnow() + timedelta(minutes=minutes)))
     return token_cache.token_path(instance).read_bytes()
 
 

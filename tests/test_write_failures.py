@@ -108,4 +108,4 @@ def _expire(instance: Instance) -> None:
     from app.models import utcnow
 
     token = token_cache.load_token(instance)
-    token_cache.save_token(instance, token.__class__(**{**token.__dict__, "expires_at": utcnow() - timedelta(minutes=1)}))
+    token_cache.save_token(instance, token._replace(expires_at=utcnow() - timedelta(minutes=1)))

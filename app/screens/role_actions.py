@@ -17,9 +17,7 @@ from textual.message import Message
 from app.models import Role
 from app.printable import printable
 from app.services import settings
-from app.services.environment import child_environment, render_exports
 from app.services.errors import LoginRequired, SsodeckError
-from app.services.process_output import credential_json
 
 if TYPE_CHECKING:
     from app.services.targets import Target
@@ -137,6 +135,8 @@ class RoleActions:
             self.app.push_screen(ActionMenuScreen(role, ROLE_ACTIONS), lambda action: self.run_action(action) if action else None)  # type: ignore[attr-defined]
 
     def action_copy_env(self) -> None:
+        from app.services.environment import render_exports  # the actions' helpers load when first used, not before the first frame
+
         role = self._role()
         if role is not None:
             region = self._region()
@@ -144,6 +144,8 @@ class RoleActions:
             self._used(role)
 
     def action_copy_json(self) -> None:
+        from app.services.process_output import credential_json
+
         role = self._role()
         if role is not None:
             self._in_worker(lambda: self.Copy(credential_json(self._credentials(role)), f"credential JSON for {role.role_name}"))
@@ -252,6 +254,8 @@ class RoleActions:
 
     def on_role_actions_shell(self, message: Shell) -> None:
         import os
+
+        from app.services.environment import child_environment
 
         app = self.app  # type: ignore[attr-defined]
         env = child_environment(os.environ, message.credentials, self._region())

@@ -8,10 +8,9 @@ instance because botocore keys its token cache by the session name.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from app.models import Instance
 from app.services.awsconfig import AwsConfig, profile_sso, text_value
@@ -50,8 +49,7 @@ COMMAND_ENV: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Specifier:
+class Specifier(NamedTuple):
     """What the user asked for, and where each half came from (for `check` and errors)."""
 
     start_url: str | None = None
@@ -73,12 +71,11 @@ class Specifier:
         return f"{self.start_url or '*'} [{self.region or '*'}]"
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     specifier: Specifier
     instances: tuple[Instance, ...]
     known: tuple[Instance, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     def one(self) -> Instance:
         """The single matching instance, or a clear error saying what to specify."""
@@ -176,13 +173,13 @@ def session_or_new(config: AwsConfig, name: str, specifier: Specifier) -> Resolu
                 f"not {url or session.start_url} ({region or session.region}); choose another --sso-session name"
             )
         return Resolution(specifier, (session,), ())
-    base = resolve(config, dataclasses.replace(specifier, sso_session=None))
+    base = resolve(config, specifier._replace(sso_session=None))
     places = {(i.start_url, i.region) for i in base.instances}
     if len(places) != 1:  # several sessions on one URL are still one place for a new session
         return base
     url, region = places.pop()
     new = Instance(url, region, name, source=f"new [sso-session {name}]", registration_scopes=SESSION_SCOPES, configured=False)
-    return dataclasses.replace(base, instances=(new,))
+    return base._replace(instances=(new,))
 
 
 def config_instances(config: AwsConfig) -> tuple[list[Instance], list[str]]:

@@ -252,7 +252,7 @@ def _disambiguate(naming: NamingOptions, roles: Sequence[Role], regions: Sequenc
     if not clashing:
         return names
     touched = sorted({position // width for position, name in enumerate(names) if name in clashing})
-    again = [dataclasses.replace(roles[n], account_name=f"{roles[n].account_name or roles[n].account_id}-{roles[n].account_id}") for n in touched]
+    again = [roles[n]._replace(account_name=f"{roles[n].account_name or roles[n].account_id}-{roles[n].account_id}") for n in touched]
     out = list(names)
     for n, new_names in zip(touched, _rows(profile_names(naming, again, regions, instance=instance), width)):
         for offset, new in enumerate(new_names):

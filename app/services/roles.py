@@ -13,8 +13,8 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,8 +29,7 @@ DEFAULT_MAX_AGE = timedelta(hours=1)
 MAX_WORKERS = 24
 
 
-@dataclass(frozen=True)
-class ListingProgress:
+class ListingProgress(NamedTuple):
     """How far a listing is: accounts whose roles are in, accounts found so far, and whether
     ListAccounts has finished paging (until then ``found`` may still grow)."""
 
@@ -39,8 +38,7 @@ class ListingProgress:
     all_found: bool
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     accounts: tuple[Account, ...]
     roles: tuple[Role, ...]
     fetched_at: datetime
@@ -85,12 +83,13 @@ def _unlink(path: Path, failed: list[str] | None) -> None:
 def load_cached(instance: Instance) -> Listing | None:
     try:
         data = json.loads(cache_path(instance).read_text(encoding="utf-8"))
-        accounts = tuple(Account(a["id"], a["name"], a.get("email", "")) for a in data["accounts"])
+        account, role = Account._make, Role._make  # tuples' own constructor: no Python call per role
+        accounts = tuple(account((a["id"], a["name"], a.get("email", ""))) for a in data["accounts"])
         if "roles" in data:  # written before the roles were kept with their accounts
             names = {a.account_id: a.name for a in accounts}
-            roles = tuple(Role(r["account"], r["role"], names.get(r["account"], "")) for r in data["roles"])
+            roles = tuple(role((r["account"], r["role"], names.get(r["account"], ""))) for r in data["roles"])
         else:
-            roles = tuple(Role(a["id"], name, a["name"]) for a in data["accounts"] for name in a.get("roles", ()))
+            roles = tuple(role((a["id"], name, a["name"])) for a in data["accounts"] for name in a.get("roles", ()))
         return Listing(accounts, roles, from_z(data["fetched_at"]), from_cache=True)
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None

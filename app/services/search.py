@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, Self, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np  # loaded by the first search (or prepare), not with this module: the app starts without it
@@ -40,8 +40,7 @@ MASKED = 128  # characters of each text the letter masks cover (two 64-bit words
 COMMON_LETTERS = "etaoinsrhldcumfpgwybvkxjqz0123456789-_"  # whose masks the app makes before the first key
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(NamedTuple):
     """Which characters of each field a query matched, for display."""
 
     account_name: tuple[int, ...] = ()

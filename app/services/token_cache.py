@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from app.models import ClientRegistration, Instance, Token
 from app.services.atomic import atomic_write
@@ -119,19 +119,16 @@ def signin_lock_name(instance: Instance) -> str:
 def mark_expired(instance: Instance, access_token: str) -> None:
     """The session of this token is over: record it as expired (keeping its refresh token),
     so botocore and the next command refresh or sign in instead of trusting its expiry."""
-    from dataclasses import replace
-
     from app.models import utcnow
     from app.services.locks import exclusive
 
     with exclusive(lock_name(instance)):
         token = load_token(instance)
         if token is not None and token.access_token == access_token and not token.expired():
-            save_token(instance, replace(token, expires_at=utcnow().replace(microsecond=0) - timedelta(seconds=1)))
+            save_token(instance, token._replace(expires_at=utcnow().replace(microsecond=0) - timedelta(seconds=1)))
 
 
-@dataclass(frozen=True)
-class CachedFile:
+class CachedFile(NamedTuple):
     path: Path
     data: dict
 

@@ -9,8 +9,7 @@ only when drawn). Typing in the filter therefore costs the search plus one scree
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar, Literal, Protocol
+from typing import ClassVar, Literal, NamedTuple, Protocol
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -30,8 +29,7 @@ RECENT = "↺ Recently used"
 NAME_WIDTH_CAP = 44
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One line: a group header (an account, a role name, the favourites) or a role."""
 
     kind: Literal["group", "role"]
