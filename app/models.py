@@ -22,7 +22,7 @@ def utcnow() -> datetime:
 # The value objects are named tuples, Instance apart (some of its fields are not compared):
 # a named tuple's class is made in a fifth of the time of a frozen dataclass's (and the app
 # imports them all before its first frame), and a listing's thousands of accounts and roles
-# are read from the cache in a third of the time (``_make`` is a plain tuple's constructor).
+# are read from the cache in a third of the time (made with a plain tuple's constructor).
 # They compare, hash and print alike; change a field with ``_replace``.
 
 

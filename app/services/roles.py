@@ -13,10 +13,11 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from app.models import Account, Instance, Role, Token, utcnow
 from app.services import best_effort, portal
@@ -83,7 +84,7 @@ def _unlink(path: Path, failed: list[str] | None) -> None:
 def load_cached(instance: Instance) -> Listing | None:
     try:
         data = json.loads(cache_path(instance).read_text(encoding="utf-8"))
-        account, role = Account._make, Role._make  # tuples' own constructor: no Python call per role
+        account, role = partial(tuple.__new__, Account), partial(tuple.__new__, Role)  # no Python call per role
         accounts = tuple(account((a["id"], a["name"], a.get("email", ""))) for a in data["accounts"])
         if "roles" in data:  # written before the roles were kept with their accounts
             names = {a.account_id: a.name for a in accounts}

@@ -8,7 +8,10 @@ only when drawn). Typing in the filter therefore costs the search plus one scree
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import groupby
+from operator import attrgetter
 from typing import ClassVar, Literal, NamedTuple, Protocol
 
 from rich.cells import cell_len
@@ -52,11 +55,22 @@ class RowSource(Protocol):
     def row(self, index: int) -> Row: ...
 
 
+class _Header(NamedTuple):
+    """A group's header in ``TreeRows.entries``; ``layout`` is how its roles are drawn."""
+
+    key: str
+    title: str
+    detail: str
+    expanded: bool
+    layout: str
+
+
 class TreeRows:
     """Groups of roles, alphabetical, favourites first, collapsed groups without children.
 
-    Rows are kept as plain tuples and made into ``Row`` objects only when drawn, so a tree
-    of 20,000 roles is built in milliseconds.
+    ``entries`` holds each group's header followed by its roles themselves (a listing's
+    thousands are put in place a group at a time, with no object made per role); a ``Row``
+    is made only when a row is drawn, so a tree of 20,000 roles is built in milliseconds.
     """
 
     def __init__(
@@ -72,29 +86,34 @@ class TreeRows:
         """``accounts`` without roles yet (a listing still streaming in) show as empty
         groups in the account view; ``recent`` roles follow the favourites, newest first."""
         self.favourites = favourites
-        self.entries: list[tuple] = []  # ("group", key, title, detail, expanded) or ("role", key, role, layout)
+        self.entries: list[_Header | Role] = []
+        self._headers: list[int] = []  # where each header is in entries, in order
+        self._starts: dict[str, int] = {}  # each group's key -> its header's place
         self._collapsed = collapsed
         self.view = view
-        self._starts: dict[str, int] = {}  # each group's key -> its header's row
         if favourites:
             liked = sorted((r for r in roles if (r.account_id, r.role_name) in favourites), key=sort_key())
             self._group(FAVOURITES, FAVOURITES, f"{len(liked)}", liked, "full")
         if recent:
             by_key = {(r.account_id, r.role_name): r for r in roles}
             self._group(RECENT, RECENT, "", [by_key[key] for key in recent if key in by_key], "full")
-        groups: dict[str, list[Role]] = {}
         if view == "account":
-            groups.update((account.account_id, []) for account in accounts)
-            for role in roles:
-                groups.setdefault(role.account_id, []).append(role)
+            groups: dict[str, list[Role]] = {account.account_id: [] for account in accounts}
+            for key, run in groupby(roles, key=_account_id):  # a listing's roles come an account at a time
+                groups.setdefault(key, []).extend(run)
             names = {a.account_id: a.name for a in accounts}
-            names.update((r.account_id, r.account_name) for r in roles if r.account_name)
+            for key, members in groups.items():  # a role's account name (the last one given) wins
+                for role in reversed(members):
+                    if role.account_name:
+                        names[key] = role.account_name
+                        break
             for key in sorted(groups, key=lambda key: ((names.get(key) or key).lower(), key)):
-                members = sorted(groups[key], key=lambda r: r.role_name.lower())
+                members = sorted(groups[key], key=_role_name_key)
                 self._group(key, names.get(key) or key, key if members else f"{key}  listing roles…", members, "role")
         else:
-            for role in roles:
-                groups.setdefault(role.role_name, []).append(role)
+            groups = {}
+            for key, run in groupby(sorted(roles, key=_role_name), key=_role_name):
+                groups[key] = list(run)
             for key in sorted(groups, key=str.lower):
                 members = sorted(groups[key], key=lambda r: ((r.account_name or r.account_id).lower(), r.account_id))
                 self._group(key, key, f"{len(members)} account{'s' if len(members) != 1 else ''}", members, "account")
@@ -104,20 +123,21 @@ class TreeRows:
             return
         expanded = key not in self._collapsed
         self._starts.setdefault(key, len(self.entries))
-        self.entries.append(("group", key, title, detail or str(len(members)), expanded))
+        self._headers.append(len(self.entries))
+        self.entries.append(_Header(key, title, detail or str(len(members)), expanded, layout))
         if expanded:
-            self.entries.extend(("role", key, role, layout) for role in members)
+            self.entries.extend(members)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def row(self, index: int) -> Row:
         entry = self.entries[index]
-        if entry[0] == "group":
-            _, key, title, detail, expanded = entry
-            return Row("group", key, title, detail, expanded=expanded)
-        _, key, role, layout = entry
-        return Row("role", key, role=role, depth=1, favourite=(role.account_id, role.role_name) in self.favourites, layout=layout)
+        if type(entry) is _Header:
+            return Row("group", entry.key, entry.title, entry.detail, expanded=entry.expanded)
+        header = self.entries[self._headers[bisect_right(self._headers, index) - 1]]
+        assert type(header) is _Header
+        return Row("role", header.key, role=entry, depth=1, favourite=(entry.account_id, entry.role_name) in self.favourites, layout=header.layout)
 
     @property
     def rows(self) -> list[Row]:
@@ -132,13 +152,21 @@ class TreeRows:
                 if index is None:
                     continue
                 index += 1  # the group's roles follow its header (none when it is folded)
-                while index < len(entries) and entries[index][0] == "role":
-                    shown = entries[index][2]
+                while index < len(entries) and type(shown := entries[index]) is not _Header:
                     if shown is role or (shown.account_id, shown.role_name) == wanted:
                         return index
                     index += 1
             return None
         return self._starts.get(group) if group is not None else None
+
+
+_account_id = attrgetter("account_id")
+_account_name = attrgetter("account_name")
+_role_name = attrgetter("role_name")
+
+
+def _role_name_key(role: Role) -> str:
+    return role.role_name.lower()
 
 
 class MatchRows:
@@ -299,6 +327,10 @@ class RoleTree(CursorList):
 
 def name_width_for(roles: Sequence[Role]) -> int:
     """The account-name column: as wide as the widest name, up to NAME_WIDTH_CAP cells."""
-    names = {r.account_name or r.account_id for r in roles}  # one per account: each measured once, not once per role
-    widest = max((cell_len(printable(name)) for name in names), default=10)
+    names = set(map(_account_name, roles))  # one per account: each measured once, not once per role
+    if "" in names:
+        names.discard("")
+        names.update(r.account_id for r in roles if not r.account_name)
+    odd = {name for name in names if not (name.isascii() and name.isprintable())}  # the rest take a cell a character
+    widest = max(max(map(len, names.difference(odd)), default=10), max((cell_len(printable(name)) for name in odd), default=10))
     return max(10, min(widest, NAME_WIDTH_CAP))
