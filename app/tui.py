@@ -21,6 +21,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from app import style_cache
 from app.commands import ScreenCommands
 from app.models import Instance, Role
 from app.services import browser, clipboard
@@ -76,6 +77,7 @@ class SsodeckApp(App[str | None]):
     ) -> None:  # fmt: skip
         """``start="explorer"`` shows only the assignment explorer, reading with ``admin``."""
         super().__init__()
+        self._styles_restored = style_cache.restore(self.stylesheet)  # the CSS parsed at the last start
         self.seams = seams or Seams()
         self.chosen = instance
         self.startup_notices = notices or []
@@ -86,8 +88,7 @@ class SsodeckApp(App[str | None]):
         self._roles_first = False  # the roles view is the bottom screen (get_default_screen)
 
     def on_mount(self) -> None:
-        # the first frame is out: what was made to show it is long-lived (and nearly none of it garbage)
-        self.set_timer(1.0, lambda: settle_heap(collect=False))
+        self.set_timer(1.0, self._first_frame_out)
 
         for notice in self.startup_notices:
             self.notify(notice, severity="information", timeout=8)
@@ -111,6 +112,12 @@ class SsodeckApp(App[str | None]):
             self.push_screen(InstancePickerScreen(found), self._picked)
         else:
             self.push_screen(NoInstanceScreen(problem))
+
+    def _first_frame_out(self) -> None:
+        # what was made to show it is long-lived (and nearly none of it garbage); the CSS parsed
+        # for it is kept for the next start
+        settle_heap(collect=False)
+        style_cache.save(self.stylesheet, self._styles_restored)
 
     def get_default_screen(self) -> Screen:
         """The roles view itself when that is where the app starts and the instance is known

@@ -51,6 +51,16 @@ def warm_home(accounts, roles) -> None:  # noqa: ANN001 - models
     listing_service.save_cached(instance, listing_service.Listing(tuple(accounts), tuple(roles), utcnow()))
 
 
+def used_before() -> None:
+    """Run the app once for a couple of seconds, as a person would have before: what it keeps
+    for its next start (the parsed CSS, after its first frame) is then there."""
+    app = AppInTerminal()
+    app.wait_for(b"roles in")
+    time.sleep(2)
+    app.drain(0.1)
+    app.quit()
+
+
 class AppInTerminal:
     """``ssodeck`` (the app) in a 120x40 pseudo-terminal, run from byte-compiled sources as
     an install would be (``as_installed``); revalidation fails at once (nothing listens at

@@ -64,6 +64,46 @@ async def test_a_cached_listing_shows_at_once_with_its_age_and_is_revalidated(em
     assert emu.counts()["ListAccounts"] >= 1
 
 
+async def _start_and_look(emu, clock) -> tuple[frozenset, str]:  # noqa: ANN001
+    """Start the app, let its first frame be out a while (the parsed CSS is then saved), and
+    return what it read back of the last start's CSS and how the screen looks."""
+    app = app_for(Outside(), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.pause(1.3)
+        return app._styles_restored, app.export_screenshot()
+
+
+async def test_the_css_parsed_at_one_start_is_read_back_at_the_next_and_looks_the_same(emu, aws_home):
+    instance = Instance(emu.start_url, emu.region)
+    sign_in(emu)
+    assert run_cli("roles").returncode == 0  # both starts show the cached listing, then check it
+    clock = clock_before_expiry(instance, timedelta(hours=2))
+    restored, first = await _start_and_look(emu, clock)
+    assert not restored  # nothing was kept yet
+    assert list((aws_home / "ssodeck-cache" / "styles").glob("*.pickle"))
+    restored, second = await _start_and_look(emu, clock)
+    assert restored  # the second start parsed none of the CSS the first one did
+    assert second == first
+
+
+async def test_a_damaged_or_foreign_css_cache_is_ignored_and_replaced(emu, aws_home):
+    instance = Instance(emu.start_url, emu.region)
+    sign_in(emu)
+    assert run_cli("roles").returncode == 0
+    clock = clock_before_expiry(instance, timedelta(hours=2))
+    _, good = await _start_and_look(emu, clock)
+    [saved] = (aws_home / "ssodeck-cache" / "styles").glob("*.pickle")
+    saved.write_bytes(b"\x80\x05not a pickle")
+    restored, look = await _start_and_look(emu, clock)
+    assert not restored and look == good
+    restored, _ = await _start_and_look(emu, clock)  # written again after that start
+    assert restored
+    saved.chmod(0o666)  # anyone may write it now: it is not read
+    restored, look = await _start_and_look(emu, clock)
+    assert not restored and look == good
+
+
 async def test_typing_narrows_to_fuzzy_matches_best_first_with_highlights(emu):
     sign_in(emu)
     app = app_for(Outside())
