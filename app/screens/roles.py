@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -108,6 +108,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.name_width = 20
         self._tree: tuple[tuple, TreeRows] | None = None
         self.settled = False  # the first frame is out: background work may start
+        self._resumed = False  # shown at least once (see on_screen_resume)
         self._settling: Timer | None = None  # a pending settle_heap (see _settle_when_idle)
 
     def compose(self) -> ComposeResult:
@@ -121,6 +122,14 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
             yield Static("", id="status", markup=False)
         # the footer and the progress bar are not in the first frame: the footer is added
         # right after it (see _after_first_frame), the bar only when a listing streams in
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Shown for the first time: each widget was styled as it was mounted, a moment ago,
+        # so the restyle of every widget that Textual does on a resume (for a screen coming
+        # back after the CSS or the theme changed) is skipped; a later resume restyles.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._after_first_frame)
