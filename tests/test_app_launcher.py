@@ -210,3 +210,29 @@ async def test_the_palette_offers_the_launcher(emu) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RolesScreen) and launcher is not app.screen
+
+
+async def test_the_quick_console_keeps_the_launchers_duration_and_action(emu) -> None:
+    """`o` in the roles view asks only for a service and a region: what it remembers leaves
+    the role's other launcher choices (duration, action) as they were."""
+    app, _ = signed_in_app(emu)
+    async with app.run_test(size=SIZE) as pilot:
+        launcher = await open_launcher(pilot, "mgmt")
+        role = launcher.query_one(RoleTree).current_role
+        await launch(pilot, launcher, service="/lambda/home", region="sa-east-1", duration="45", action="show")
+        await pilot.press("escape")
+        await settle(pilot)
+        roles = app.screen
+        assert isinstance(roles, RolesScreen)
+        roles.query_one("#filter", Input).value = "mgmt"
+        await settle(pilot)
+        roles.set_focus(roles.query_one(RoleTree))
+        assert roles.query_one(RoleTree).current_role == role
+        await pilot.press("o")
+        await settle(pilot)
+        app.screen.query_one("#dest-region").value = "eu-west-1"
+        await pilot.click("#open")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    remembered = settings.load(Instance(emu.start_url, emu.region)).console[(role.account_id, role.role_name)]
+    assert remembered == {"destination": "/lambda/home", "region": "eu-west-1", "duration": 45, "action": "show"}

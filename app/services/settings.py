@@ -133,15 +133,21 @@ def record_recent(instance: Instance, role: RoleKey) -> None:
 
 
 def remember_console(role: RoleKey, choices: dict[str, Any]) -> None:
-    """The console launcher's last choices for a role (destination, region, duration)."""
+    """The console launcher's last choices for a role (destination, region, duration,
+    action). Only the choices named change: ``o`` in the roles view, which asks for a service
+    and a region, keeps the duration and action chosen in the launcher; a choice given as
+    None (the launcher's default duration) is forgotten."""
     import tomlkit
 
     def edit(document: Any) -> None:
         console = document.setdefault("console", tomlkit.table(is_super_table=True))
-        table = tomlkit.table()
+        table = console.get(_text(role))
+        if not isinstance(table, dict):
+            table = console[_text(role)] = tomlkit.table()
         for name, value in choices.items():
-            if value is not None:
+            if value is None:
+                table.pop(name, None)
+            else:
                 table[name] = value
-        console[_text(role)] = table
 
     _change(edit)
