@@ -114,3 +114,19 @@ def test_forgotten_registration_is_replaced_once(emu):
     assert result.how == "login"
     assert emu.counts()["RegisterClient"] == 2
     assert emu.counts()["StartDeviceAuthorization"] == 3  # first login, the refused try, the retry
+
+
+def test_a_forgotten_pkce_registration_is_replaced_before_the_browser_is_sent(emu):
+    """The browser cannot report a client Identity Center has forgotten (its authorize page
+    shows the person an error and never comes back), so the cached one is checked first."""
+    instance = Instance(emu.start_url, emu.region, "corp")  # an sso-session: PKCE in the browser
+    get_token(instance, ui=Browser(), options=FAST)
+    emu.expire_now("registration")  # the service no longer knows the cached client
+    browser = Browser()
+    result = get_token(instance, ui=browser, options=FAST, force_login=True)
+    assert result.how == "login"
+    assert emu.counts()["RegisterClient"] == 2
+    [visit] = browser.visited  # sent once, with the new client
+    assert f"client_id={token_cache.load_registration(instance, None).client_id}" in visit
+    assert get_token(instance, ui=Browser(), options=FAST, force_login=True).how == "login"
+    assert emu.counts()["RegisterClient"] == 2  # a known client is kept

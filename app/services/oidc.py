@@ -70,13 +70,20 @@ def _call(fn: Callable[..., dict], **kwargs: Any) -> dict:
         raise ServiceError(f"cannot reach the Identity Center sign-in service ({transport_problem(error)})") from None
 
 
-def register(instance: Instance, *, pkce: bool, redirect_uri: str | None = None) -> ClientRegistration:
-    """A client registration, reused from the cache when still good for this flow."""
-    scopes = instance.registration_scopes or (DEFAULT_SCOPES if pkce else ())
-    key_scopes = instance.registration_scopes or None
-    cached = token_cache.load_registration(instance, key_scopes)
+def _cached_registration(instance: Instance, *, pkce: bool) -> ClientRegistration | None:
+    cached = token_cache.load_registration(instance, instance.registration_scopes or None)
     if cached and cached.usable() and (("authorization_code" in cached.grant_types) == pkce):
         return cached
+    return None
+
+
+def register(instance: Instance, *, pkce: bool, redirect_uri: str | None = None) -> ClientRegistration:
+    """A client registration, reused from the cache when still good for this flow."""
+    cached = _cached_registration(instance, pkce=pkce)
+    if cached is not None:
+        return cached
+    scopes = instance.registration_scopes or (DEFAULT_SCOPES if pkce else ())
+    key_scopes = instance.registration_scopes or None
     name = f"botocore-client-{instance.session_name}" if instance.session_name else f"botocore-client-{int(time.time())}"
     kwargs: dict[str, Any] = {"clientName": name, "clientType": "public"}
     if scopes:
@@ -177,9 +184,14 @@ def _passing(error: Exception) -> bool:
 
 
 def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = None) -> Token:
+    """The authorization-code flow with PKCE, through the browser and a loopback redirect. A
+    cached registration is checked with Identity Center before the browser is sent to sign in
+    with it (see ``_still_known``); one it has forgotten is replaced first."""
     options = options or FlowOptions()
     oidc = _oidc(instance)
-    registration = register(instance, pkce=True)
+    registration = _cached_registration(instance, pkce=True)
+    if registration is None or not _still_known(oidc, instance, registration):
+        registration = register(instance, pkce=True)
     verifier = _verifier()
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).decode("ascii").rstrip("=")
     state = str(uuid.uuid4())
@@ -219,6 +231,30 @@ def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = No
         _forget_registration(instance, registration, error)
         raise _map(error, instance) from None
     return _token_from(instance, response, registration)
+
+
+def _still_known(oidc: Any, instance: Instance, registration: ClientRegistration) -> bool:
+    """Whether Identity Center still knows this cached client. The browser cannot tell: its
+    authorize page shows the person an error for a client it does not know and never comes
+    back to ssodeck. A token request with no valid code answers ``invalid_grant`` for a known
+    client and ``invalid_client`` for a forgotten one (which is then dropped from the cache)."""
+    try:
+        _call(
+            oidc.create_token,
+            grantType="authorization_code",
+            clientId=registration.client_id,
+            clientSecret=registration.client_secret,
+            redirectUri="http://127.0.0.1/oauth/callback",
+            codeVerifier="-" * 43,
+            code="-",
+        )
+    except ServiceError:
+        raise
+    except Exception as error:
+        if error_code(error) == "InvalidClientException":
+            _forget_registration(instance, registration, error)
+            return False
+    return True
 
 
 def refresh(instance: Instance, token: Token, *, sleep: Callable[[float], None] = time.sleep) -> Token:
