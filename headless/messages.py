@@ -7,7 +7,6 @@ report any error without loading the sign-in code: every command starts faster f
 from __future__ import annotations
 
 import logging
-import shlex
 
 from app.printable import printable
 from app.services.errors import LoginRequired, OutputExists, SsodeckError
@@ -48,6 +47,8 @@ def show_warnings() -> None:
 
 def login_command(instance: Instance, profile: str | None = None) -> str:
     """The command line that signs in to ``instance``, for error messages and hints."""
+    import shlex  # only when there is something to say (the app starts without it)
+
     if profile:
         return f"ssodeck login --profile {shlex.quote(profile)}"
     if instance.session_name and instance.configured:

@@ -13,11 +13,10 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.models import Account, Instance, Role, Token, utcnow
 from app.services import best_effort, portal
@@ -25,6 +24,9 @@ from app.services.atomic import atomic_write
 from app.services.errors import AccessDenied, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
 from app.timefmt import from_z, to_z
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 DEFAULT_MAX_AGE = timedelta(hours=1)
 MAX_WORKERS = 24
@@ -142,6 +144,8 @@ def stream_roles(
     each account (called from pool threads); ``on_denied``, if given, hears of accounts the portal refuses instead of
     the listing failing on the first one.
     """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # not needed to show a cached listing
+
     source = iter(accounts) if accounts is not None else portal.iter_accounts(instance, token)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssodeck-roles")
     pending: set[Future] = set()

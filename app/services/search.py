@@ -21,7 +21,6 @@ characters cost. Both faces use this one ranking.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, NamedTuple, Self, TypeVar
 
 if TYPE_CHECKING:
@@ -78,8 +77,7 @@ def _lowest_bit(words: np.ndarray) -> np.ndarray:
     return np.frexp(lowest.astype(np.float64))[1].astype(np.int64) - 1
 
 
-@dataclass
-class _Matches:
+class _Matches(NamedTuple):
     """The items a query matched (positions in the searched sequence, an int64 array) and,
     for each of its terms, where that term's match starts and ends (exclusive) in each item's
     text: ``starts[t][k]`` for term ``t`` in ``items[k]``. ``starts`` and ``ends`` are None
