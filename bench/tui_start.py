@@ -64,6 +64,8 @@ def main() -> None:
     floor = statistics.median(floors)
     print("one-line app (s)    " + " ".join(f"{f:.3f}" for f in floors))
     print(f"median              {floor:.3f} s: the app takes {first / floor:.2f}x a one-line Textual app, {first - floor:.3f} s more")
+    pairs = statistics.median(f - g for f, g in zip(frames, floors))
+    print(f"paired              each run against the one-line app's run beside it: {pairs:.3f} s more (median)")
     print(f"python -c pass      {bare:.3f} s; importing textual.app {textual:.3f} s")
     print(f"machine             a fixed Python loop took {statistics.median(speeds):.0f} ms (median; {min(speeds):.0f} to {max(speeds):.0f}) during the runs")
 
