@@ -128,13 +128,20 @@ async def test_bad_values_are_refused_at_the_field_before_any_request(emu) -> No
         assert sum(emu.counts().values()) == 0
 
 
+async def choose_for_mgmt(pilot) -> tuple[LauncherScreen, object]:  # noqa: ANN001
+    """In the launcher, for the first role "mgmt" finds: Lambda in sa-east-1 for 45 minutes,
+    shown; then leave it. Returns the launcher and the role."""
+    launcher = await open_launcher(pilot, "mgmt")
+    role = launcher.query_one(RoleTree).current_role
+    await launch(pilot, launcher, service="/lambda/home", region="sa-east-1", duration="45", action="show")
+    await pilot.press("escape")
+    return launcher, role
+
+
 async def test_choices_are_remembered_per_role(emu) -> None:
     app, _ = signed_in_app(emu)
     async with app.run_test(size=SIZE) as pilot:
-        launcher = await open_launcher(pilot, "mgmt")
-        role = launcher.query_one(RoleTree).current_role
-        await launch(pilot, launcher, service="/lambda/home", region="sa-east-1", duration="45", action="show")
-        await pilot.press("escape")
+        launcher, role = await choose_for_mgmt(pilot)
         assert not launcher.url  # the shown URL is forgotten with the screen
         launcher = await open_launcher(pilot)
         assert launcher.query_one("#launch-path", Input).value == "/console/home"  # another role: the defaults
@@ -217,10 +224,7 @@ async def test_the_quick_console_keeps_the_launchers_duration_and_action(emu) ->
     the role's other launcher choices (duration, action) as they were."""
     app, _ = signed_in_app(emu)
     async with app.run_test(size=SIZE) as pilot:
-        launcher = await open_launcher(pilot, "mgmt")
-        role = launcher.query_one(RoleTree).current_role
-        await launch(pilot, launcher, service="/lambda/home", region="sa-east-1", duration="45", action="show")
-        await pilot.press("escape")
+        _, role = await choose_for_mgmt(pilot)
         await settle(pilot)
         roles = app.screen
         assert isinstance(roles, RolesScreen)
