@@ -113,9 +113,10 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session")
-        yield Static("Filter ", id="filter-label", markup=False)
-        yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True, validate_on=())
-        yield Static("by account", id="view-label", markup=False)
+        with Horizontal(id="filter-row"):
+            yield Static("Filter ", id="filter-label", markup=False)
+            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True, validate_on=())
+            yield Static("by account", id="view-label", markup=False)
         yield RoleTree(id="roles")
         with Horizontal(id="status-row"):
             yield Static("", id="status", markup=False)
