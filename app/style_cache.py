@@ -12,7 +12,7 @@ damaged or unreadable is ignored: the CSS is then parsed as usual.
 The file is read with pickle, so only a file of the user's own that nobody else can write is
 read: it lives in ssodeck's private cache directory (made 0700; the file 0600), beside the
 listings and locks, and a file owned by another user or writable by others is ignored. Textual is
-pinned to one version; ``restore`` and ``save`` touch only the stylesheet's ``_variables``
+pinned to one version; ``restore`` and ``saver`` touch only the stylesheet's ``_variables``
 and ``_parse_cache``, and do nothing if either is missing.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +54,24 @@ def restore(stylesheet: Any) -> frozenset:  # noqa: ANN401 - textual's Styleshee
         return frozenset()
 
 
-def save(stylesheet: Any, restored: frozenset) -> None:  # noqa: ANN401 - textual's Stylesheet
-    """Save what the stylesheet has parsed, unless it is no more than what was restored."""
+def saver(stylesheet: Any, restored: frozenset) -> Callable[[], None] | None:  # noqa: ANN401 - textual's Stylesheet
+    """What the stylesheet has parsed, to be saved for the next start: a function that writes
+    it (run it off the event loop: the write waits for the disk), or None when there is
+    nothing new since what was restored. Called on the event loop, which owns the cache."""
     try:
         cache = stylesheet._parse_cache
         keys = list(cache.keys())
         if set(keys) <= restored:
-            return
+            return None
         entries = [(key, cache.get(key)) for key in keys]
-        atomic_write(_path(stylesheet), pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # a cache that cannot be written costs the next start some time, nothing else
-        return
+        path = _path(stylesheet)
+    except Exception:  # not the stylesheet this was written for: nothing is kept
+        return None
+
+    def save() -> None:
+        try:
+            atomic_write(path, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # a cache that cannot be written costs the next start some time, nothing else
+            return
+
+    return save

@@ -117,7 +117,9 @@ class SsodeckApp(App[str | None]):
         # what was made to show it is long-lived (and nearly none of it garbage); the CSS parsed
         # for it is kept for the next start
         settle_heap(collect=False)
-        style_cache.save(self.stylesheet, self._styles_restored)
+        save = style_cache.saver(self.stylesheet, self._styles_restored)
+        if save is not None:
+            self.run_worker(save, thread=True, exit_on_error=False, group="styles")
 
     def get_default_screen(self) -> Screen:
         """The roles view itself when that is where the app starts and the instance is known
