@@ -2,9 +2,9 @@
 
 At every start Textual parses the CSS of the app and of each kind of widget it shows: about
 a tenth of the time to the first frame. Parsing the same CSS text under the same theme
-variables with the same Textual gives the same rules, so after the first frame the app saves
-what was parsed, and the next start puts it back into the stylesheet's own parse cache
-before anything is parsed. That cache is keyed by the CSS texts themselves, so CSS that has
+variables with the same Textual gives the same rules, so the app notes what was parsed for
+its first frame and writes it when it closes, and the next start puts it back into the
+stylesheet's own parse cache before anything is parsed. That cache is keyed by the CSS texts themselves, so CSS that has
 changed is parsed as before; the file is named after the theme variables and the Textual
 and Python in use, so another theme or version reads nothing. A file that is missing,
 damaged or unreadable is ignored: the CSS is then parsed as usual.
@@ -55,9 +55,9 @@ def restore(stylesheet: Any) -> frozenset:  # noqa: ANN401 - textual's Styleshee
 
 
 def saver(stylesheet: Any, restored: frozenset) -> Callable[[], None] | None:  # noqa: ANN401 - textual's Stylesheet
-    """What the stylesheet has parsed, to be saved for the next start: a function that writes
-    it (run it off the event loop: the write waits for the disk), or None when there is
-    nothing new since what was restored. Called on the event loop, which owns the cache."""
+    """What the stylesheet has parsed so far, to be saved for the next start: a function that
+    writes it (the app calls it as it closes: pickling and the wait for the disk are not for a
+    moment when keys may come), or None when nothing is new since what was restored."""
     try:
         cache = stylesheet._parse_cache
         keys = list(cache.keys())

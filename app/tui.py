@@ -78,6 +78,7 @@ class SsodeckApp(App[str | None]):
         """``start="explorer"`` shows only the assignment explorer, reading with ``admin``."""
         super().__init__()
         self._styles_restored = style_cache.restore(self.stylesheet)  # the CSS parsed at the last start
+        self._save_styles: Callable[[], None] | None = None  # and what to keep of this one's (see on_unmount)
         self.seams = seams or Seams()
         self.chosen = instance
         self.startup_notices = notices or []
@@ -117,9 +118,13 @@ class SsodeckApp(App[str | None]):
         # what was made to show it is long-lived (and nearly none of it garbage); the CSS parsed
         # for it is kept for the next start
         settle_heap(collect=False)
-        save = style_cache.saver(self.stylesheet, self._styles_restored)
-        if save is not None:
-            self.run_worker(save, thread=True, exit_on_error=False, group="styles")
+        self._save_styles = style_cache.saver(self.stylesheet, self._styles_restored)
+
+    def on_unmount(self) -> None:
+        # the CSS kept for the next start is written as the app closes: while it runs, the
+        # pickling and the wait for the disk could land on a keystroke
+        if self._save_styles is not None:
+            self._save_styles()
 
     def get_default_screen(self) -> Screen:
         """The roles view itself when that is where the app starts and the instance is known
