@@ -4,16 +4,16 @@ At every start Textual parses the CSS of the app and of each kind of widget it s
 a tenth of the time to the first frame. Parsing the same CSS text under the same theme
 variables with the same Textual gives the same rules, so the app notes what was parsed for
 its first frame and writes it when it closes, and the next start puts it back into the
-stylesheet's own parse cache before anything is parsed. That cache is keyed by the CSS texts themselves, so CSS that has
-changed is parsed as before; the file is named after the theme variables and the Textual
-and Python in use, so another theme or version reads nothing. A file that is missing,
-damaged or unreadable is ignored: the CSS is then parsed as usual.
+stylesheet's own parse cache before anything is parsed. That cache is keyed by the CSS texts
+themselves, so CSS that has changed is parsed as before; the file is named after the theme
+variables and the Textual and Python in use, so another theme or version reads nothing. A
+file that is missing, damaged or unreadable is ignored: the CSS is then parsed as usual.
 
 The file is read with pickle, so only a file of the user's own that nobody else can write is
 read: it lives in ssodeck's private cache directory (made 0700; the file 0600), beside the
-listings and locks, and a file owned by another user or writable by others is ignored. Textual is
-pinned to one version; ``restore`` and ``saver`` touch only the stylesheet's ``_variables``
-and ``_parse_cache``, and do nothing if either is missing.
+listings and locks, and a file owned by another user or writable by others is ignored.
+Textual is pinned to one version; ``restore`` and ``saver`` touch only the stylesheet's
+``_variables`` and ``_parse_cache``, and do nothing if either is missing.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ REFRESH_ATTEMPTS = 4  # a refresh retries a passing 429/5xx this often before gi
 # Answers that mean the refresh token (or its client registration) is dead for good.
 REFUSED_REFRESH = ("InvalidGrantException", "InvalidClientException", "ExpiredTokenException", "AccessDeniedException", "UnauthorizedClientException")
 PKCE_GRANTS = ("authorization_code", "refresh_token")
+REDIRECT_URI = "http://127.0.0.1/oauth/callback"  # registered for PKCE; the loopback's port is added at sign-in (RFC 8252)
 DEFAULT_SCOPES = ("sso:account:access",)
 
 
@@ -89,7 +90,7 @@ def register(instance: Instance, *, pkce: bool, redirect_uri: str | None = None)
     if scopes:
         kwargs["scopes"] = list(scopes)
     if pkce:
-        kwargs.update(grantTypes=list(PKCE_GRANTS), redirectUris=["http://127.0.0.1/oauth/callback"], issuerUrl=instance.start_url)
+        kwargs.update(grantTypes=list(PKCE_GRANTS), redirectUris=[REDIRECT_URI], issuerUrl=instance.start_url)
     try:
         response = _call(_oidc(instance).register_client, **kwargs)
     except Exception as error:
@@ -244,7 +245,7 @@ def _still_known(oidc: Any, instance: Instance, registration: ClientRegistration
             grantType="authorization_code",
             clientId=registration.client_id,
             clientSecret=registration.client_secret,
-            redirectUri="http://127.0.0.1/oauth/callback",
+            redirectUri=REDIRECT_URI,
             codeVerifier="-" * 43,
             code="-",
         )

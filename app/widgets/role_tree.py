@@ -332,5 +332,5 @@ def name_width_for(roles: Sequence[Role]) -> int:
         names.discard("")
         names.update(r.account_id for r in roles if not r.account_name)
     odd = {name for name in names if not (name.isascii() and name.isprintable())}  # the rest take a cell a character
-    widest = max(max(map(len, names.difference(odd)), default=10), max((cell_len(printable(name)) for name in odd), default=10))
-    return max(10, min(widest, NAME_WIDTH_CAP))
+    widths = [*map(len, names - odd), *(cell_len(printable(name)) for name in odd)]
+    return max(10, min(max(widths, default=10), NAME_WIDTH_CAP))
