@@ -13,8 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import App
@@ -23,7 +22,7 @@ from textual.screen import Screen
 
 from app import style_cache
 from app.commands import ScreenCommands
-from app.models import Instance, Role
+from app.models import Instance, Role, utcnow
 from app.services import browser, clipboard
 from app.services.awsconfig import load_config
 from app.services.errors import ServiceError, SsodeckError
@@ -45,15 +44,20 @@ def _run_shell(app: App, argv: list[str], env: Mapping[str, str], banner: str) -
         return subprocess.run(argv, env=dict(env), check=False).returncode
 
 
-@dataclass
 class Seams:
-    """What the app does to the world outside the services; tests replace these."""
+    """What the app does to the world outside the services; tests replace these (a plain
+    class: a dataclass's is made at import, before the first frame, at ten times the cost)."""
 
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
-    copy: Callable[[str], str] = clipboard.copy  # returns where the text went; raises ServiceError
-    run_shell: Callable[[App, list[str], Mapping[str, str], str], int] = _run_shell
-    open_url: Callable[[str], bool] = browser.open_page
-    shell: str = field(default_factory=lambda: os.environ.get("SHELL") or "/bin/sh")
+    def __init__(
+        self, *, clock: Callable[[], datetime] | None = None, copy: Callable[[str], str] | None = None,
+        run_shell: Callable[[App, list[str], Mapping[str, str], str], int] | None = None,
+        open_url: Callable[[str], bool] | None = None, shell: str | None = None,
+    ) -> None:  # fmt: skip
+        self.clock = clock or utcnow
+        self.copy = copy or clipboard.copy  # returns where the text went; raises ServiceError
+        self.run_shell = run_shell or _run_shell
+        self.open_url = open_url or browser.open_page
+        self.shell = shell or os.environ.get("SHELL") or "/bin/sh"
 
 
 class SsodeckApp(App[str | None]):

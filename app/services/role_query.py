@@ -9,7 +9,6 @@ name regexes, the sort orders, favourites first, and best-match-first search
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from app.models import Role
 from app.services.patterns import compile_patterns
@@ -31,15 +30,16 @@ _KEYS: dict[str, Callable[[Role], str]] = {
 }
 
 
-@dataclass(frozen=True)
 class RoleFilter:
     """``accounts``: 12-digit IDs, ID prefixes/suffixes, or regexes on the account name;
-    ``role_patterns``: regexes on the role name. Empty means everything."""
+    ``role_patterns``: regexes on the role name. Empty means everything. (A plain class: the
+    app imports this module before its first frame, and a dataclass is slow to make.)"""
 
-    accounts: tuple[str, ...] = ()
-    role_patterns: tuple[str, ...] = ()
+    __slots__ = ("accounts", "role_patterns")
 
-    def __post_init__(self) -> None:  # bad regexes fail before any network call
+    def __init__(self, accounts: tuple[str, ...] = (), role_patterns: tuple[str, ...] = ()) -> None:
+        self.accounts, self.role_patterns = accounts, role_patterns
+        # bad regexes fail before any network call
         compile_patterns(self._name_patterns, "--account-id")
         compile_patterns(self.role_patterns, "--role-name")
 

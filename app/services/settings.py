@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.models import Instance
 from app.services.atomic import atomic_write
@@ -41,11 +40,13 @@ def settings_path() -> Path:
     return Path(platformdirs.user_config_dir("ssodeck", appauthor=False)) / "settings.toml"
 
 
-@dataclass(frozen=True)
-class Settings:
-    favourites: frozenset[RoleKey] = frozenset()
-    recent: tuple[RoleKey, ...] = ()  # most recent first
-    console: dict[RoleKey, dict[str, Any]] = field(default_factory=dict)
+class Settings(NamedTuple):
+    """One instance's favourites and recently used roles, and every role's remembered console
+    choices, as read (a named tuple, as app.models explains: it is read before the first frame)."""
+
+    favourites: frozenset[RoleKey]
+    recent: tuple[RoleKey, ...]  # most recent first
+    console: dict[RoleKey, dict[str, Any]]
 
 
 def _role_key(text: str) -> RoleKey | None:
