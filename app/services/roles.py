@@ -15,11 +15,12 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.models import Account, Instance, Role, Token, utcnow
-from app.services import best_effort, portal
+from app.services import best_effort
 from app.services.atomic import atomic_write
 from app.services.errors import AccessDenied, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
@@ -91,8 +92,8 @@ def load_cached(instance: Instance) -> Listing | None:
         if "roles" in data:  # written before the roles were kept with their accounts
             names = {a.account_id: a.name for a in accounts}
             roles = tuple(role((r["account"], r["role"], names.get(r["account"], ""))) for r in data["roles"])
-        else:
-            roles = tuple(role((a["id"], name, a["name"])) for a in data["accounts"] for name in a.get("roles", ()))
+        else:  # each account's roles made in C, the account's ID and name repeated beside each name
+            roles = tuple(chain.from_iterable(map(role, zip(repeat(a["id"]), a.get("roles", ()), repeat(a["name"]))) for a in data["accounts"]))
         return Listing(accounts, roles, from_z(data["fetched_at"]), from_cache=True)
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
@@ -145,6 +146,8 @@ def stream_roles(
     the listing failing on the first one.
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # not needed to show a cached listing
+
+    from app.services import portal  # nor is the portal's client (botocore is loaded later still)
 
     source = iter(accounts) if accounts is not None else portal.iter_accounts(instance, token)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssodeck-roles")
