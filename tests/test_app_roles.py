@@ -18,6 +18,7 @@ from app.services.search import rank_roles
 from app.services.settings import settings_path
 from app.screens.roles import RolesScreen
 from app.widgets.role_tree import RoleTree
+from app.widgets.session_bar import SessionBar
 from app_support import SIZE, Outside, app_for, clock_before_expiry, roles_ready, sign_in
 from support import follow, run_cli
 
@@ -258,7 +259,7 @@ async def test_the_header_counts_down_and_warns_under_ten_minutes(emu):
     app = app_for(Outside(), clock=clock_before_expiry(instance, timedelta(minutes=9, seconds=30)))
     async with app.run_test(size=SIZE) as pilot:
         await roles_ready(pilot, app)
-        times = str(app.screen.query_one("#session-times").render())
+        times = app.screen.query_one(SessionBar).render().plain
         assert "Session 9m 30s — l signs in again" in times
 
 

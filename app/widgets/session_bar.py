@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.widget import Widget
 
 from app.printable import printable
 
@@ -32,16 +30,16 @@ def _style(until: datetime, now: datetime) -> str:
     return "bold red" if remaining <= timedelta(0) else "bold yellow" if remaining < WARN_BELOW else "green"
 
 
-class SessionBar(Horizontal):
-    """Instance on the left; session and credential countdowns on the right."""
+class SessionBar(Widget):
+    """Instance on the left (cut short with an ellipsis when space runs out); session and
+    credential countdowns on the right. One widget drawing both (it is in the first frame,
+    and each widget there costs styling, layout and drawing)."""
 
     DEFAULT_CSS = """
     SessionBar {
         height: 1;
         background: $boost;
         padding: 0 1;
-        & > #session-instance { width: 1fr; text-overflow: ellipsis; text-wrap: nowrap; text-style: bold; }
-        & > #session-times { width: auto; }
     }
     """
 
@@ -49,16 +47,19 @@ class SessionBar(Horizontal):
         super().__init__(id=id)
         self._shown = ("", Text())  # the instance and the times on show
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="session-instance", markup=False)
-        yield Static("", id="session-times")
+    def render(self) -> Text:
+        name, times = self._shown
+        width = self.content_size.width
+        line = Text(no_wrap=True, end="")
+        line.append(name, style="bold")
+        line.truncate(max(width - times.cell_len - 1, 0), overflow="ellipsis")
+        line.pad_right(max(width - line.cell_len - times.cell_len, 0))
+        line.append_text(times)
+        return line
 
     def show(self, *, instance: str, session_until: datetime | None, credentials_until: datetime | None, role_selected: bool, now: datetime) -> None:
-        """Show these; what reads as before is left alone (the bar is shown every second and
-        on every move of the cursor, and redrawing the screen's layout for nothing is not free)."""
-        name = printable(instance)
-        if name != self._shown[0]:
-            self.query_one("#session-instance", Static).update(name, layout=False)  # its width is fixed (1fr)
+        """Show these; redrawn only when it reads differently (the bar is shown every second
+        and on every move of the cursor)."""
         text = Text("Session ")
         if session_until is None:
             text.append("not signed in — l signs in", style="bold red")
@@ -72,7 +73,7 @@ class SessionBar(Horizontal):
                 text.append("not cached", style="dim")
             else:
                 text.append(left(credentials_until, now), style=_style(credentials_until, now))
-        if text != self._shown[1]:
-            # the times' width follows their text: a new layout only when that width changes
-            self.query_one("#session-times", Static).update(text, layout=text.cell_len != self._shown[1].cell_len)
-        self._shown = (name, text)
+        shown = (printable(instance), text)
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh()  # its size is fixed (one row, the screen's width): no new layout
