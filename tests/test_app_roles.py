@@ -263,6 +263,18 @@ async def test_the_header_counts_down_and_warns_under_ten_minutes(emu):
         assert "Session 9m 30s — l signs in again" in times
 
 
+async def test_a_narrow_header_cuts_the_instance_short_and_keeps_the_countdown(emu):
+    sign_in(emu)
+    instance = Instance(emu.start_url, emu.region)
+    app = app_for(Outside(), clock=clock_before_expiry(instance, timedelta(minutes=9, seconds=30)))
+    async with app.run_test(size=(50, 24)) as pilot:
+        await roles_ready(pilot, app)
+        line = app.screen.query_one(SessionBar).render().plain
+        assert line.endswith("Session 9m 30s — l signs in again")
+        assert line.startswith(emu.start_url[:4]) and "…" in line
+        assert len(line) == 48  # the bar's width less its padding: nothing wraps or spills
+
+
 async def test_an_ended_session_says_which_key_signs_in(emu):
     sign_in(emu)
     outside = Outside()
