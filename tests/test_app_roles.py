@@ -275,6 +275,21 @@ async def test_a_narrow_header_cuts_the_instance_short_and_keeps_the_countdown(e
         assert len(line) == 48  # the bar's width less its padding: nothing wraps or spills
 
 
+async def test_a_question_mark_typed_in_the_filter_shows_the_keys(emu):
+    from app.screens.help import HelpScreen
+
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press("p", "r", "d", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "prd"
+
+
 async def test_an_ended_session_says_which_key_signs_in(emu):
     sign_in(emu)
     outside = Outside()
