@@ -290,6 +290,23 @@ async def test_a_question_mark_typed_in_the_filter_shows_the_keys(emu):
         assert app.screen.query_one("#filter", Input).value == "prd"
 
 
+async def test_esc_clears_the_filter_and_the_next_letters_start_a_new_query(emu):
+    # `p` (populate), `x` (shell) and `e` (copy env) act in the list: a query typed after Esc
+    # must not reach it
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        screen, filter_box = app.screen, app.screen.query_one("#filter", Input)
+        await pilot.press(*"dev", "escape", *"prd")
+        await pilot.pause()
+        assert app.screen is screen and filter_box.has_focus and filter_box.value == "prd"
+        assert shown_roles(app) == rank_roles(reachable(emu), "prd")
+        await pilot.press("escape", "escape")  # the second, on an empty filter, goes to the list
+        await pilot.pause()
+        assert filter_box.value == "" and app.screen.query_one(RoleTree).has_focus
+        assert len(shown_roles(app)) == len(reachable(emu))
+
 async def test_an_ended_session_says_which_key_signs_in(emu):
     sign_in(emu)
     outside = Outside()

@@ -63,7 +63,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     AUTO_FOCUS = "#filter"  # type to find a role straight away
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", tooltip="Type to narrow the roles (fuzzy)"),
-        Binding("escape", "clear_filter", "Clear", show=False),
+        Binding("escape", "clear_filter", "Clear", show=False, tooltip="Empty the filter; on an empty one, go to the list"),
         Binding("e", "copy_env", "Copy env", tooltip="Copy export lines for the role's credentials"),
         Binding("J", "copy_json", "Copy JSON", show=False, tooltip="Copy the role's credentials as credential_process JSON"),
         Binding("o", "console", "Console", tooltip="Open the AWS console as the role (pick a service and region)"),
@@ -397,10 +397,14 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.query_one("#filter", Input).focus()
 
     def action_clear_filter(self) -> None:
+        """Esc empties the filter and leaves the focus where it is, so the next letters start
+        a new query (in the list, most letters act on the role); on an empty filter it goes
+        to the list."""
         filter_box = self.query_one("#filter", Input)
         if filter_box.value:
             filter_box.value = ""
-        self.query_one(RoleTree).focus()
+        else:
+            self.query_one(RoleTree).focus()
 
     def action_toggle_view(self) -> None:
         self.view = "role" if self.view == "account" else "account"
