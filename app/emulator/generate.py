@@ -45,6 +45,7 @@ PERMISSION_SETS: tuple[tuple[str, str, str], ...] = (
     ("NetworkAdministrator@SharedVPC", "Manage the shared VPCs and Transit Gateway", "PT2H"),
 )
 ADMINISTRATOR = PERMISSION_SETS[0][0]
+SHOWCASE = "Payments Prod"  # the user is its administrator in every generated org
 PEOPLE = ("bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 SURNAMES = ("Anderson", "Okafor", "Nakamura", "Müller", "García", "O'Brien", "Kowalski")
 GROUPS = ("Developers", "Platform Engineers", "Administrators", "Read Only Auditors", "Billing Team")
@@ -111,7 +112,9 @@ def _assign(org: Org, rng: random.Random, me: User, others: list[User]) -> None:
     management = org.management_account
     for account in org.accounts.values():
         roles = rng.sample(names, rng.randint(1, 4))
-        if account == management:  # first, so assigned to the user directly (pair 0)
+        # the management account (first, so assigned to the user directly: pair 0), and the
+        # docs' example of a fuzzy query (`prdadm` finds Payments Prod / AdministratorAccess)
+        if account == management or account.name == SHOWCASE:
             roles = [ADMINISTRATOR] + [role for role in roles if role != ADMINISTRATOR][: len(roles) - 1]
         for role in roles:
             how = ("user", "group")[pair] if pair < 2 else rng.choice(("user", "user", "group", "group", "both"))
