@@ -10,10 +10,14 @@ against the emulator and check what would have been copied or run.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import App
@@ -94,6 +98,8 @@ class SsodeckApp(App[str | None]):
 
     def on_mount(self) -> None:
         self.set_timer(1.0, self._first_frame_out)
+        if not self.is_headless:
+            self._end_on_hangup()
 
         for notice in self.startup_notices:
             self.notify(notice, severity="information", timeout=8)
@@ -117,6 +123,14 @@ class SsodeckApp(App[str | None]):
             self.push_screen(InstancePickerScreen(found), self._picked)
         else:
             self.push_screen(NoInstanceScreen(problem))
+
+    def _end_on_hangup(self) -> None:
+        """A closed terminal (SIGHUP) or a plain kill (SIGTERM) ends the app as ctrl+q does,
+        with the status a process killed by the signal has: what the app holds is let go
+        (the demo's temporary home is removed) instead of the process dying where it stands."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(number, partial(self.exit, return_code=128 + number))
 
     def _first_frame_out(self) -> None:
         # what was made to show it is long-lived (and nearly none of it garbage); the CSS parsed
@@ -256,8 +270,12 @@ def run(
 
         session = demo_mode.enter()
         notices.append("Demo mode: a local Identity Center with a generated organisation; your ~/.aws is not touched.")
+    app = make_app(notices=notices, start=start, instance=instance, admin=admin, choices=choices)
     try:
-        return make_app(notices=notices, start=start, instance=instance, admin=admin, choices=choices).run()
+        outcome = app.run()
     finally:
         if session is not None:
             session.close()
+    if app.return_code:  # ended by a signal (see _end_on_hangup), or by an error Textual has shown
+        sys.exit(app.return_code)
+    return outcome

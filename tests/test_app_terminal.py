@@ -7,6 +7,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import termios
 import time
 
 import pyte
+import pytest
 
 from app.demo import DEMO_ACCOUNTS, DEMO_SEED
 from app.emulator import generate_org
@@ -24,10 +26,10 @@ COLUMNS, LINES = 120, 40
 
 
 class Terminal:
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
         self.leader, follower = pty.openpty()
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES), **(env or {})}
         self.process = subprocess.Popen([sys.executable, "-m", "headless", *args], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True)
         os.close(follower)
         self.screen = pyte.Screen(COLUMNS, LINES)
@@ -85,3 +87,20 @@ def test_demo_in_a_terminal_finds_a_role_by_typing_and_quits_cleanly():
     finally:
         code = terminal.close()
     assert code == 0
+
+
+@pytest.mark.parametrize("number", [signal.SIGHUP, signal.SIGTERM], ids=["hangup", "terminate"])
+def test_a_closed_terminal_or_a_kill_ends_the_demo_and_removes_its_home(tmp_path, number):
+    def homes() -> list[str]:
+        return [path.name for path in tmp_path.iterdir() if path.name.startswith("ssodeck-demo-")]
+
+    terminal = Terminal(["--demo"], env={"TMPDIR": str(tmp_path)})
+    try:
+        terminal.wait_for("Open this URL in a browser", 30)
+        assert len(homes()) == 1  # the demo's home, while it runs
+        terminal.process.send_signal(number)
+        terminal.read(1.0)
+    finally:
+        code = terminal.close()
+    assert code == 128 + number
+    assert homes() == []
