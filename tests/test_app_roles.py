@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import tomllib
 from datetime import timedelta
 from pathlib import Path
@@ -103,6 +104,23 @@ async def test_a_damaged_or_foreign_css_cache_is_ignored_and_replaced(emu, aws_h
     saved.chmod(0o666)  # anyone may write it now: it is not read
     restored, look = await _start_and_look(emu, clock)
     assert not restored and look == good
+
+
+async def test_the_css_kept_for_other_themes_and_versions_is_let_go_but_the_last_used(emu, aws_home):
+    instance = Instance(emu.start_url, emu.region)
+    sign_in(emu)
+    assert run_cli("roles").returncode == 0
+    clock = clock_before_expiry(instance, timedelta(hours=2))
+    await _start_and_look(emu, clock)
+    folder = aws_home / "ssodeck-cache" / "styles"
+    [current] = folder.glob("*.pickle")
+    old = [folder / f"{'0' * 39}{n}.pickle" for n in range(6)]  # written by older versions, n days ago
+    for n, path in enumerate(old):
+        path.write_bytes(b"")
+        os.utime(path, (time.time() - 86400 * (n + 1),) * 2)
+    os.utime(current, (time.time() - 86400 * 30,) * 2)  # read at each start: so used now, at the next
+    restored, _ = await _start_and_look(emu, clock)
+    assert restored and sorted(folder.glob("*.pickle")) == sorted([current, *old[:3]])
 
 
 async def test_typing_narrows_to_fuzzy_matches_best_first_with_highlights(emu):
