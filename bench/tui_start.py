@@ -1,6 +1,6 @@
 """How soon does ``ssodeck`` show your roles, from a warm cache of 1,000 accounts?
 
-    python bench/tui_start.py [--accounts 1000] [--runs 5]
+    python bench/tui_start.py [--accounts 1000] [--runs 9]
 
 ``ssodeck`` (the app) starts in a real pseudo-terminal, process start included, over a HOME
 with a valid token and a cached listing of ``--accounts`` accounts (7 roles each), where the
@@ -37,7 +37,7 @@ def python_start(code: str, env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9, help="starts of each kind; the median is reported (a shared machine's speed moves from run to run)")
     args = parser.parse_args()
     accounts, roles = listing(args.accounts * 7)
     warm_home(accounts, roles)
