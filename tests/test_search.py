@@ -95,6 +95,9 @@ def test_cli_search_ranks_like_the_service(emu):
         assert done.returncode == 0, done.stderr
         shown = [(r["account_id"], r["role_name"]) for r in json.loads(done.stdout)]
         assert shown == [(r.account_id, r.role_name) for r in rank_roles(roles, query)]
+    nothing = run_cli("roles", "--search", "zzqx")
+    assert nothing.returncode == 0 and len(nothing.stdout.splitlines()) == 1  # the header alone
+    assert f"No role matches 'zzqx' ({len(roles)} roles listed" in nothing.stderr
 
 
 @settings(max_examples=300, deadline=None)

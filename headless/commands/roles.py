@@ -98,5 +98,7 @@ def roles(start_url, region, sso_session, accounts, role_patterns, sep, header, 
     if not streaming:
         rows = select(found, where=where, search=search or "", order=sort_by if (sort_by or not search) else None)
         click.echo(render(headers, keys, [_row(r, order) for r in rows], fmt=fmt, header=header, sep=sep), nl=False)
+        if search and not rows and found:
+            note(f"No role matches {search!r} ({len(found)} roles listed; letters match in order: prdadm finds Payments Prod / AdministratorAccess)")
     if denied:  # the rows that could be listed are printed; the exit code says some were refused
         sys.exit(4)
