@@ -18,6 +18,14 @@ from _env import ROOT, as_installed, isolate
 
 START_URL = "https://bench.awsapps.com/start"
 REGION = "us-east-1"
+# the instance of warm_home's token and listing, with Identity Center's endpoints where nothing
+# listens: the app's background check of the listing fails at once, and nothing leaves the machine
+OFFLINE = {
+    "AWS_DEFAULT_SSO_START_URL": START_URL,
+    "AWS_DEFAULT_SSO_REGION": REGION,
+    "AWS_ENDPOINT_URL_SSO": "http://127.0.0.1:9",
+    "AWS_ENDPOINT_URL_SSO_OIDC": "http://127.0.0.1:9",
+}
 
 
 def listing(count: int):  # noqa: ANN201 - (accounts, roles)
@@ -67,14 +75,7 @@ class AppInTerminal:
     the endpoints), so what is measured is the app over its caches."""
 
     def __init__(self, columns: int = 120, lines: int = 40, argv: list[str] | None = None) -> None:
-        env = as_installed({
-            **os.environ,
-            "TERM": "xterm-256color",
-            "AWS_DEFAULT_SSO_START_URL": START_URL,
-            "AWS_DEFAULT_SSO_REGION": REGION,
-            "AWS_ENDPOINT_URL_SSO": "http://127.0.0.1:9",
-            "AWS_ENDPOINT_URL_SSO_OIDC": "http://127.0.0.1:9",
-        })
+        env = as_installed({**os.environ, "TERM": "xterm-256color", **OFFLINE})
         self.leader, follower = pty.openpty()
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         self.started = time.perf_counter()
