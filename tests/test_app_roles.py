@@ -123,6 +123,29 @@ async def test_the_css_kept_for_other_themes_and_versions_is_let_go_but_the_last
     assert restored and sorted(folder.glob("*.pickle")) == sorted([current, *old[:3]])
 
 
+async def test_typing_at_once_puts_off_the_check_of_the_cached_listing_until_a_pause(emu):
+
+    sign_in(emu)
+    assert run_cli("roles").returncode == 0
+    emu.reset_counters()
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, RolesScreen) and screen.roles  # the cached listing, at once
+        for letter in "prdadm" * 2:  # a key every 0.2 s, starting before the check would
+            await pilot.press(letter)
+            await pilot.pause(0.2)
+        assert emu.counts()["ListAccounts"] == 0
+        tree, search = screen._tree, screen.search
+        for _ in range(100):  # a pause: the check runs, and finds the listing unchanged
+            await pilot.pause(0.05)
+            if "listed just now" in str(screen.query_one("#status").render()):
+                break
+        assert emu.counts()["ListAccounts"] == 1
+        assert screen.search is search and screen._tree is tree  # nothing to make again
+        assert shown_roles(app) == rank_roles(reachable(emu), "prdadmprdadm")
+
+
 async def test_typing_narrows_to_fuzzy_matches_best_first_with_highlights(emu):
     sign_in(emu)
     app = app_for(Outside())

@@ -38,7 +38,12 @@ if TYPE_CHECKING:
     from textual.widgets import ProgressBar
 
 PARTIAL_EVERY = 0.25  # seconds between redraws while a listing streams in
-SETTLING = 0.3  # seconds after a cached listing is first drawn before it is checked with Identity Center
+# Seconds after a cached listing is first drawn before it is checked with Identity Center, and
+# once a key has been typed, seconds without one: a person who types as soon as the roles show
+# is not made to wait on the check's start (loading the AWS client, in a thread, shares the
+# interpreter with the keystrokes). The listing on show is at most SSODECK_ROLE_CACHE_TTL old.
+SETTLING = 1.0
+QUIET = 1.0
 IDLE = 2.0  # seconds without typing before the heap is settled after a new listing
 
 
@@ -121,6 +126,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.settled = False  # the first frame is out: background work may start
         self._resumed = False  # shown at least once (see on_screen_resume)
         self._settling: Timer | None = None  # a pending settle_heap (see _settle_when_idle)
+        self._checking: Timer | None = None  # the pending start of the cached listing's check (see _filter_changed)
 
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session")
@@ -156,7 +162,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.set_interval(1.0, self._tick)
         self._tick()
         if cached is not None:  # drawn first; checked (and made searchable) once the frame is out
-            self.set_timer(SETTLING, self._settled)
+            self._checking = self.set_timer(SETTLING, self._settled)
         else:
             self._settled()
 
@@ -185,6 +191,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         return bar
 
     def _settled(self) -> None:
+        self._checking = None
         self.settled = True  # from now on, each new listing is made searchable as it comes (_take)
         self._prepare_search(self.search)  # done already for a cached listing; else it loads numpy while the listing comes
         self.revalidate()
@@ -237,7 +244,10 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         if message.done:
             self._progress_bar(shown=False)
             self.streaming = False
-            self._take(message.accounts, message.roles, message.fetched_at)
+            if message.roles == self.roles and message.accounts == self.accounts and self.fetched_at is not None:
+                self.fetched_at = message.fetched_at or self.fetched_at  # the listing on show still holds: its tree and search too
+            else:
+                self._take(message.accounts, message.roles, message.fetched_at)
             self._status(f"{self._counts()} · listed {age_text(message.fetched_at, self.now()) if message.fetched_at else 'just now'}")
             return
         self.streaming = True
@@ -352,6 +362,9 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self._rebuild()
         if self._settling is not None:  # still typing: later
             self._settling.reset()
+        if self._checking is not None:  # typing as soon as the app is up: the check waits for a pause
+            self._checking.stop()
+            self._checking = self.set_timer(QUIET, self._settled)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
