@@ -224,9 +224,23 @@ def fetch_listing(
         roles.append(role)
         if on_role is not None:
             on_role(role)
-    listing = Listing(tuple(seen), tuple(roles), utcnow())
+    listing = Listing(tuple(seen), _by_account(seen, roles), utcnow())
     best_effort.save(lambda: save_cached(instance, listing), "the role listing was not cached, so the next command lists again")
     return listing
+
+
+def _by_account(accounts: list[Account], roles: list[Role]) -> tuple[Role, ...]:
+    """``roles`` (as they came: an account's after another's, in whichever order the accounts
+    answered) an account at a time in ``accounts``' order, as the cache keeps them: the same
+    listing then always comes in the same order (the app sees at a glance that a new listing
+    is the one it shows)."""
+    held: dict[str, list[Role]] = {}
+    for role in roles:
+        held.setdefault(role.account_id, []).append(role)
+    ordered = [role for account in accounts for role in held.pop(account.account_id, ())]
+    for rest in held.values():  # roles of accounts ListAccounts did not name (never from Identity Center)
+        ordered += rest
+    return tuple(ordered)
 
 
 def get_listing(
