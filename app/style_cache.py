@@ -13,8 +13,8 @@ The file is read with pickle, so only a file of the user's own that nobody else 
 read: it lives in ssodeck's private cache directory (made 0700; the file 0600), beside the
 listings and locks, and a file owned by another user or writable by others is ignored.
 As the app closes, the files of themes and versions not used lately are removed (the few
-used last are kept). Textual is pinned to one version; ``restore`` and ``saver`` touch only the stylesheet's
-``_variables`` and ``_parse_cache``, and do nothing if either is missing.
+used last are kept). Textual is pinned to one version; ``restore`` and ``saver`` touch only
+the stylesheet's ``_variables`` and ``_parse_cache``, and do nothing if either is missing.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Literal
@@ -129,8 +130,11 @@ class SsodeckApp(App[str | None]):
         with the status a process killed by the signal has: what the app holds is let go
         (the demo's temporary home is removed) instead of the process dying where it stands."""
         loop = asyncio.get_running_loop()
-        for number in (signal.SIGHUP, signal.SIGTERM):
-            loop.add_signal_handler(number, partial(self.exit, return_code=128 + number))
+        for name in ("SIGHUP", "SIGTERM"):
+            number = getattr(signal, name, None)  # no SIGHUP on Windows
+            if number is not None:
+                with suppress(NotImplementedError):  # nor signal handlers in its event loop
+                    loop.add_signal_handler(number, partial(self.exit, return_code=128 + number))
 
     def _first_frame_out(self) -> None:
         # what was made to show it is long-lived (and nearly none of it garbage); the CSS parsed
