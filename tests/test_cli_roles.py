@@ -105,3 +105,28 @@ def test_the_cached_listing_comes_back_as_it_was_saved_and_old_caches_still_read
     }))  # fmt: skip
     old = load_cached(instance)
     assert old is not None and old.roles == (Role("111111111111", "Admin", "Payments Prod"),)
+
+
+def test_a_fresh_listing_is_in_the_order_the_cache_gives_back_whichever_account_answered_first(monkeypatch):
+    from app.models import Account, Role, Token, utcnow
+    from app.services import roles as role_service
+
+    instance = Instance("https://order.awsapps.com/start", "eu-west-1")
+    accounts = [Account("111111111111", "Alpha"), Account("222222222222", "Beta"), Account("333333333333", "Gamma")]
+    answered = [  # each account's roles together, the accounts in the order they answered
+        Role("333333333333", "Admin", "Gamma"), Role("333333333333", "ReadOnly", "Gamma"),
+        Role("111111111111", "Billing", "Alpha"),
+        Role("222222222222", "Dev", "Beta"), Role("222222222222", "Admin", "Beta"),
+    ]  # fmt: skip
+
+    def stream_roles(instance, token, *, on_account, on_progress):  # noqa: ANN001, ANN202 - the portal, stood in for
+        for account in accounts:  # ListAccounts' order
+            on_account(account)
+        yield from answered
+
+    monkeypatch.setattr(role_service, "stream_roles", stream_roles)
+    fresh = role_service.fetch_listing(instance, Token(instance.start_url, instance.region, "t", utcnow()))
+    assert [r.account_name for r in fresh.roles] == ["Alpha", "Beta", "Beta", "Gamma", "Gamma"]
+    assert fresh.roles[1:3] == tuple(answered[3:5])  # an account's own roles as they came
+    cached = role_service.load_cached(instance)
+    assert cached is not None and cached.roles == fresh.roles and cached.accounts == fresh.accounts
