@@ -469,6 +469,24 @@ async def test_a_listing_that_streams_in_shows_progress_and_hides_it_when_comple
         assert "roles in" in str(screen.query_one("#status").render())
 
 
+async def test_a_narrow_view_cuts_account_names_short_to_show_whole_role_names(emu):
+    from textual.geometry import Region
+
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await roles_ready(pilot, app)
+        roles = reachable(emu)
+        assert max(len(r.account_name) for r in roles) > 40  # the account column would take 44 cells
+        role = max((r for r in roles if len(r.account_name) > 40), key=lambda r: len(r.role_name))
+        await pilot.press(*role.account_id)
+        await pilot.pause(0.2)
+        tree = app.screen.query_one(RoleTree)
+        lines = [strip.text for strip in tree.render_lines(Region(0, 0, tree.size.width, tree.size.height))]
+        line = next(text for text in lines if role.account_id in text and role.role_name in text)
+        assert "…" in line.split(role.account_id)[0]  # the account name, cut short
+
+
 async def test_the_scrollbar_follows_the_rows_as_the_filter_narrows_and_clears(emu):
     """A new row count moves the scrollbar without a layout of the whole screen; one that
     makes the scrollbar come or go still lays the list out again, to its new width."""

@@ -18,7 +18,9 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 
 from app.models import Account, Role
 from app.printable import printable
@@ -30,6 +32,8 @@ View = Literal["account", "role"]
 FAVOURITES = "★ Favourites"
 RECENT = "↺ Recently used"
 NAME_WIDTH_CAP = 44
+NAME_WIDTH_MIN = 16
+ROLE_ROOM = 32  # a permission set's name has at most 32 characters: a narrow view keeps room for it
 
 
 class Row(NamedTuple):
@@ -247,7 +251,8 @@ class RoleTree(CursorList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source: RowSource = TreeRows([], "account", frozenset(), frozenset())
-        self.name_width = 20
+        self.name_width = 20  # the account-name column the listing needs (see name_width_for)
+        self._name_cells = 20  # the one drawn, in this frame (see render_lines)
 
     # -- data --------------------------------------------------------------------------
 
@@ -303,6 +308,13 @@ class RoleTree(CursorList):
 
     # -- drawing -----------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # in a narrow view the account names give way (cut with an ellipsis) to whole role
+        # names after them: the lead, the account ID and the gaps take 20 cells
+        room = self.scrollable_content_region.width - 20 - ROLE_ROOM
+        self._name_cells = max(NAME_WIDTH_MIN, min(self.name_width, room))
+        return super().render_lines(crop)
+
     def row_segments(self, index: int, style: Style) -> list[Segment]:
         row = self.source.row(index)
         muted = self.muted(style)
@@ -318,7 +330,7 @@ class RoleTree(CursorList):
         name_marks, id_marks, role_marks = row.marks
         if row.layout == "role":
             return [*lead, *marked(role.role_name, role_marks, style, match)]
-        name = marked(printable(role.account_name or role.account_id), name_marks, style, match, self.name_width)
+        name = marked(printable(role.account_name or role.account_id), name_marks, style, match, self._name_cells)
         account = [*name, Segment("  ", style), *marked(role.account_id, id_marks, muted, match)]
         if row.layout == "account":
             return [*lead, *account]
