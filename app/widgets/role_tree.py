@@ -310,7 +310,8 @@ class RoleTree(CursorList):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # in a narrow view the account names give way (cut with an ellipsis) to whole role
-        # names after them: the lead, the account ID and the gaps take 20 cells
+        # names after them (rows with all three columns): the lead, the account ID and the
+        # gaps take 20 cells
         room = self.scrollable_content_region.width - 20 - ROLE_ROOM
         self._name_cells = max(NAME_WIDTH_MIN, min(self.name_width, room))
         return super().render_lines(crop)
@@ -330,7 +331,8 @@ class RoleTree(CursorList):
         name_marks, id_marks, role_marks = row.marks
         if row.layout == "role":
             return [*lead, *marked(role.role_name, role_marks, style, match)]
-        name = marked(printable(role.account_name or role.account_id), name_marks, style, match, self._name_cells)
+        cells = self._name_cells if row.layout == "full" else self.name_width  # a role name follows only in full rows
+        name = marked(printable(role.account_name or role.account_id), name_marks, style, match, cells)
         account = [*name, Segment("  ", style), *marked(role.account_id, id_marks, muted, match)]
         if row.layout == "account":
             return [*lead, *account]
