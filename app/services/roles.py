@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import chain, repeat
@@ -114,16 +114,12 @@ def cached_accounts() -> list[Account]:
 def save_cached(instance: Instance, listing: Listing) -> None:
     """The listing for the next start, each account with the names of its roles (a tenth of
     the JSON objects of one per role: the app reads it before its first frame)."""
-    held: dict[str, list[str]] = {}
-    for role in listing.roles:
-        held.setdefault(role.account_id, []).append(role.role_name)
-    data = {
-        "start_url": instance.start_url,
-        "fetched_at": to_z(listing.fetched_at),
-        "accounts": [{"id": a.account_id, "name": a.name, "email": a.email, "roles": held.pop(a.account_id, [])} for a in listing.accounts],
-    }
-    if held:  # roles of accounts the listing does not name (never from Identity Center; kept all the same)
-        data["accounts"] += [{"id": account_id, "name": "", "email": "", "roles": names} for account_id, names in held.items()]
+    known = {a.account_id: a for a in listing.accounts}
+    accounts = []
+    for key, held in _by_account(listing.accounts, listing.roles).items():
+        account = known.get(key) or Account(key, "")
+        accounts.append({"id": key, "name": account.name, "email": account.email, "roles": [role.role_name for role in held]})
+    data = {"start_url": instance.start_url, "fetched_at": to_z(listing.fetched_at), "accounts": accounts}
     atomic_write(cache_path(instance), json.dumps(data, ensure_ascii=False), mode=0o600)
 
 
@@ -224,23 +220,20 @@ def fetch_listing(
         roles.append(role)
         if on_role is not None:
             on_role(role)
-    listing = Listing(tuple(seen), _by_account(seen, roles), utcnow())
+    listing = Listing(tuple(seen), tuple(chain.from_iterable(_by_account(seen, roles).values())), utcnow())
     best_effort.save(lambda: save_cached(instance, listing), "the role listing was not cached, so the next command lists again")
     return listing
 
 
-def _by_account(accounts: list[Account], roles: list[Role]) -> tuple[Role, ...]:
-    """``roles`` (as they came: an account's after another's, in whichever order the accounts
-    answered) an account at a time in ``accounts``' order, as the cache keeps them: the same
-    listing then always comes in the same order (the app sees at a glance that a new listing
-    is the one it shows)."""
-    held: dict[str, list[Role]] = {}
+def _by_account(accounts: Sequence[Account], roles: Sequence[Role]) -> dict[str, list[Role]]:
+    """Each account's roles, as they came, in ``accounts``' order (then any account only a
+    role names: never from Identity Center; kept all the same). The cache keeps a listing so,
+    and a fresh one is put so (its accounts answered in any order): the same listing always
+    comes in the same order, and the app sees at a glance that a new one is the one it shows."""
+    held: dict[str, list[Role]] = {account.account_id: [] for account in accounts}
     for role in roles:
         held.setdefault(role.account_id, []).append(role)
-    ordered = [role for account in accounts for role in held.pop(account.account_id, ())]
-    for rest in held.values():  # roles of accounts ListAccounts did not name (never from Identity Center)
-        ordered += rest
-    return tuple(ordered)
+    return held
 
 
 def get_listing(
