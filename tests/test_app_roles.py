@@ -3,6 +3,7 @@ action, with the clipboard, shell and browser checked through the app's seams.""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -17,7 +18,7 @@ from app.models import Instance, Role, utcnow
 from app.services import roles as listing_service
 from app.services.search import rank_roles
 from app.services.settings import settings_path
-from app.screens.roles import RolesScreen
+from app.screens.roles import PAUSE, RolesScreen
 from app.widgets.role_tree import RoleTree
 from app.widgets.session_bar import SessionBar
 from app_support import SIZE, Outside, app_for, clock_before_expiry, roles_ready, sign_in
@@ -159,6 +160,26 @@ async def test_typing_narrows_to_fuzzy_matches_best_first_with_highlights(emu):
         assert picked.lower() == "prdadm"
         await pilot.press("escape")
         assert len(shown_roles(app)) == len(reachable(emu))
+
+
+async def test_the_garbage_collector_waits_for_a_pause_in_typing(emu):
+    """A collector pass over a big listing's leftovers costs a third of a keystroke: while
+    keys come, none runs; at a pause, one does and the collector is back as it was."""
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        assert gc.isenabled()
+        for letter in "prd":
+            await pilot.press(letter)
+            await pilot.pause(PAUSE / 5)
+            assert not gc.isenabled()
+        await pilot.pause(PAUSE + 0.3)
+        assert gc.isenabled()
+        await pilot.press("a")
+        assert not gc.isenabled()
+        await pilot.press("ctrl+q")  # typing, then gone at once: the collector is not left off
+    assert gc.isenabled()
 
 
 async def test_role_view_and_folding(emu):
