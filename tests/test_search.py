@@ -68,6 +68,23 @@ def test_highlight_marks_exactly_the_matched_letters():
 
 @settings(max_examples=200, deadline=None)
 @given(
+    st.lists(st.tuples(st.text("abİcdxyz ", min_size=1, max_size=12), st.sampled_from(["Admin", "ReadOnly", "Dev"])), min_size=1, max_size=30),
+    st.text("abicdxyz ", min_size=1, max_size=6),
+)
+def test_the_rows_on_show_are_marked_as_the_ranking_matched_them(rows, query):
+    """The marks a row shows come from the ranking's own work where it did it (the best
+    matches): the same letters a highlight worked out from nothing marks."""
+    roles = [Role(f"{i:012d}", role, name) for i, (name, role) in enumerate(rows)]
+    search = RoleSearch(roles)
+    answer = search.ranked(query)
+    for item in list(answer)[:5]:
+        assert search.highlight(item, query, answer) == highlight(roles[item], query) == search.highlight(item, query)
+    if len(answer):
+        assert answer.places  # the fine order's places are carried (else each row works them out again)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
     st.lists(st.tuples(st.text("abcdxyz ", min_size=1, max_size=12), st.sampled_from(["Admin", "ReadOnly", "Dev"])), min_size=1, max_size=30),
     st.text("abcdxyz ", max_size=6),
     st.text("abcdxyz ", min_size=1, max_size=3),

@@ -102,10 +102,17 @@ class Ranked(Sequence[int]):
     so a keystroke that matches 10,000 items pays for a screenful of them.
     """
 
-    def __init__(self, head: list[int], keys: np.ndarray | None = None, items: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        head: list[int],
+        keys: np.ndarray | None = None,
+        items: np.ndarray | None = None,
+        places: dict[int, tuple[int, ...]] | None = None,
+    ) -> None:
         import numpy as np
 
         self._head = head
+        self.places = places or {}  # the matched places in the head's texts, as the fine order found them (see TextSearch.places)
         self._keys = keys  # every match's coarse key, for the rest (None: the head is all)
         self._rest: list[int] | None = None if keys is not None and len(keys) > len(head) else []
         self.items = items if items is not None else np.array(head, dtype=np.int64)  # which items matched, in no order
@@ -194,6 +201,15 @@ class TextSearch(Generic[T]):
         for letter in letters:
             self._mask(letter)
         return self
+
+    def places(self, index: int, query: str, ranked: Ranked | None = None) -> tuple[int, ...]:
+        """The places in item ``index``'s search text (``joined``) that ``query`` matched, for
+        display: taken from ``ranked`` (``query``'s answer) where its fine order worked them
+        out, which is so for the rows on show, else worked out now."""
+        if ranked is not None and (known := ranked.places.get(index)) is not None:
+            return known
+        self.prepare()
+        return matched_places(self._texts[index], terms_of(query))
 
     def search(self, query: str) -> list[int]:
         """Every item matching ``query``, best first; an empty query matches nothing."""
@@ -312,23 +328,28 @@ class TextSearch(Generic[T]):
             best = np.sort(keys[np.argpartition(keys, FINE_LIMIT - 1)[:FINE_LIMIT]])
         else:
             best = np.sort(keys)
-        head = self._refined((best & _INDEX_MASK).tolist(), matches.terms)
-        return Ranked(head, keys, items)
+        head, places = self._refined((best & _INDEX_MASK).tolist(), matches.terms)
+        return Ranked(head, keys, items, places)
 
-    def _refined(self, head: list[int], terms: list[str]) -> list[int]:
-        """The best coarse hits in fine order (higher score first, then earlier, then shorter)."""
+    def _refined(self, head: list[int], terms: list[str]) -> tuple[list[int], dict[int, tuple[int, ...]]]:
+        """The best coarse hits in fine order (higher score first, then earlier, then shorter),
+        and the places each one's terms matched (``matched_places``)."""
         texts, originals = self._texts, self._originals or []
         scored = []
+        places: dict[int, tuple[int, ...]] = {}
         for index in head:
             text = texts[index]
             score, first = 0.0, len(text)
+            found = []
             for term in terms:
                 positions = match_positions(text, term)
                 score += fine_score(originals[index], positions)
                 first = min(first, positions[0])
+                found.append(positions)
+            places[index] = found[0] if len(found) == 1 else tuple(sorted(set().union(*found)))
             scored.append((-score, first, len(text), index))
         scored.sort()
-        return [item[3] for item in scored]
+        return [item[3] for item in scored], places
 
 
 class RoleSearch(TextSearch[Role]):
@@ -338,8 +359,10 @@ class RoleSearch(TextSearch[Role]):
         super().__init__(roles, text_of)
         self.roles = roles
 
-    def highlight(self, index: int, query: str) -> Highlight:
-        return highlight(self.roles[index], query)
+    def highlight(self, index: int, query: str, ranked: Ranked | None = None) -> Highlight:
+        """The characters of role ``index``'s fields that ``query`` matched (``ranked``: its
+        answer, whose fine order knows them for the best matches)."""
+        return Highlight(*split_places(_fields(self.roles[index]), self.places(index, query, ranked)))
 
 
 def joined(fields: Sequence[str]) -> str:
@@ -420,17 +443,28 @@ def fine_score(original: str, positions: Sequence[int]) -> float:
 
 def field_marks(fields: Sequence[str], query: str) -> tuple[tuple[int, ...], ...]:
     """The matched characters of each field for ``query`` (every term), for display."""
-    wide = [aligned(value) for value in fields]
-    text = joined(wide).lower()
-    matched: set[int] = set()
-    for term in terms_of(query):
-        matched.update(match_positions(text, term))
+    return split_places(fields, matched_places(joined([aligned(value) for value in fields]).lower(), terms_of(query)))
+
+
+def matched_places(text: str, terms: Sequence[str]) -> tuple[int, ...]:
+    """The places of ``text`` (lower case) that ``terms`` match, in order (``match_positions``)."""
+    found: set[int] = set()
+    for term in terms:
+        found.update(match_positions(text, term))
+    return tuple(sorted(found))
+
+
+def split_places(fields: Sequence[str], places: Sequence[int]) -> tuple[tuple[int, ...], ...]:
+    """``places`` in the search text of ``fields`` (``joined``, each field ``aligned``) as the
+    places in each field, for display."""
     marks = []
     offset = 0
-    for value, stretched in zip(fields, wide):
-        places = [p - offset for p in sorted(matched) if offset <= p < offset + len(stretched)]
-        marks.append(tuple(places) if stretched is value else _unstretched(value, places))
-        offset += len(stretched) + len(_SEPARATOR)
+    for value in fields:
+        stretched = aligned(value)
+        end = offset + len(stretched)
+        mine = [place - offset for place in places if offset <= place < end]
+        marks.append(tuple(mine) if stretched is value else _unstretched(value, mine))
+        offset = end + len(_SEPARATOR)
     return tuple(marks)
 
 

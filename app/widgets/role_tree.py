@@ -25,7 +25,7 @@ from textual.strip import Strip
 from app.models import Account, Role
 from app.printable import printable
 from app.services.role_query import sort_key
-from app.services.search import FINE_LIMIT, RoleSearch, highlight
+from app.services.search import FINE_LIMIT, RoleSearch
 from app.widgets.cursor_list import CursorList, marked
 
 View = Literal["account", "role"]
@@ -183,8 +183,9 @@ class MatchRows:
         return len(self.hits)
 
     def row(self, index: int) -> Row:
-        role = self.search.roles[self.hits[index]]
-        marks = highlight(role, self.query)
+        item = self.hits[index]
+        role = self.search.roles[item]
+        marks = self.search.highlight(item, self.query, self.hits)
         liked = (role.account_id, role.role_name) in self.favourites
         return Row("role", "", role=role, favourite=liked, marks=(marks.account_name, marks.account_id, marks.role_name))
 
