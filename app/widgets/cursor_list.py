@@ -38,6 +38,7 @@ class CursorList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     CursorList {
         background: $surface;
+        overflow-x: hidden;  /* rows are cut to the width: never a horizontal scrollbar (nor the work of deciding it) */
         & > .cursor-list--detail { color: $text-muted; }
         & > .cursor-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
         & > .cursor-list--match { color: $accent; text-style: bold underline; }
