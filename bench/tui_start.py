@@ -18,11 +18,10 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from _env import as_installed, python_speed
+from _env import as_installed, installed_python, python_speed
 from _tui import AppInTerminal, listing, used_before, warm_home
 
 GOAL_S = 0.5
@@ -30,7 +29,7 @@ GOAL_S = 0.5
 
 def python_start(code: str, env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    subprocess.run([installed_python(), "-c", code], check=True, env=env)
     return time.perf_counter() - started
 
 
@@ -49,7 +48,7 @@ def main() -> None:
         frames.append(app.wait_for(b"roles in"))
         app.drain(0.3)
         app.quit()
-        floor = AppInTerminal(argv=[sys.executable, str(Path(__file__).with_name("_one_line_app.py"))])
+        floor = AppInTerminal(argv=[installed_python(), str(Path(__file__).with_name("_one_line_app.py"))])
         floors.append(floor.wait_for(b"roles in"))
         floor.drain(0.3)
         floor.quit()
