@@ -508,6 +508,22 @@ async def test_a_narrow_view_cuts_account_names_short_to_show_whole_role_names(e
         assert "…" in line.split(role.account_id)[0]  # the account name, cut short
 
 
+def test_a_name_cut_short_fills_its_column_in_cells_and_marks_only_the_letters_shown():
+    from rich.cells import cell_len
+    from rich.style import Style
+
+    from app.widgets.cursor_list import marked
+
+    plain, hit = Style(), Style(bold=True)
+    shown = marked("Payments Production", (0, 9, 10, 17), plain, hit, width=12)
+    assert [(s.text, s.style == hit) for s in shown] == [("P", True), ("ayments ", False), ("Pr", True), ("…", False)]
+    for width in (5, 8, 9, 10, 16):  # two cells a character: the column stays as wide, the ellipsis unmarked
+        shown = marked("本番環境アカウント管理", (0, 1, 8, 9), plain, hit, width=width)
+        assert cell_len("".join(s.text for s in shown)) == width
+        assert shown[-1].text.endswith("…") and shown[-1].style == plain
+        assert [s.text for s in shown if s.style == hit] == ["本番"]
+
+
 async def test_the_scrollbar_follows_the_rows_as_the_filter_narrows_and_clears(emu):
     """A new row count moves the scrollbar without a layout of the whole screen; one that
     makes the scrollbar come or go still lays the list out again, to its new width."""

@@ -162,27 +162,54 @@ def fitted_line(segments: list[Segment], width: int, style: Style, full: int) ->
 
 
 def marked(text: str, marks: Sequence[int], style: Style, match: Style, width: int | None = None) -> list[Segment]:
-    """``text`` with the characters at ``marks`` in the match style, padded or cut to ``width``."""
+    """``text`` with the characters at ``marks`` (in order, as a search gives them) in the
+    match style, padded or cut to ``width``."""
+    size = len(text)  # the characters that can be marked
     if width is not None and cell_len(text) > width:
-        text = text[: max(1, width - 1)] + "…"
-        marks = [m for m in marks if m < width - 1]
-    segments: list[Segment] = []
-    cursor = 0  # drawn up to here
-    run_start = run_end = -1  # the run of consecutive marked characters being gathered
-    for position in [*sorted({m for m in marks if 0 <= m < len(text)}), len(text) + 1]:
-        if position == run_end:
-            run_end += 1
-            continue
-        if run_end > run_start:
-            if run_start > cursor:
-                segments.append(Segment(text[cursor:run_start], style))
-            segments.append(Segment(text[run_start:run_end], match))
-            cursor = run_end
-        run_start, run_end = position, position + 1
-    if cursor < len(text):
-        segments.append(Segment(text[cursor:], style))
+        text, size = cut_to_cells(text, max(1, width - 1))
+        text += "…"
+    if not marks:
+        segments = [Segment(text, style)] if text else []
+    else:
+        segments = []
+        cursor = 0  # drawn up to here
+        start = end = -1  # the run of consecutive marked characters being gathered
+        for position in marks:
+            if position >= size or position < end:  # past the text (or cut off); or out of order
+                continue
+            if position == end:
+                end += 1
+                continue
+            if end > start:
+                if start > cursor:
+                    segments.append(Segment(text[cursor:start], style))
+                segments.append(Segment(text[start:end], match))
+                cursor = end
+            start, end = position, position + 1
+        if end > start:
+            if start > cursor:
+                segments.append(Segment(text[cursor:start], style))
+            segments.append(Segment(text[start:end], match))
+            cursor = end
+        if cursor < len(text):
+            segments.append(Segment(text[cursor:], style))
     if width is not None:
         pad = width - cell_len(text)
         if pad > 0:
             segments.append(Segment(" " * pad, style))
     return segments
+
+
+def cut_to_cells(text: str, cells: int) -> tuple[str, int]:
+    """The start of ``text`` that fills ``cells`` terminal cells (a space where a wide
+    character would straddle the end), and how many of its characters that is."""
+    if text.isascii():
+        return text[:cells], min(len(text), cells)
+    used = kept = 0
+    for char in text:
+        width = cell_len(char)
+        if used + width > cells:
+            break
+        used += width
+        kept += 1
+    return text[:kept] + " " * (cells - used), kept
