@@ -524,6 +524,21 @@ def test_a_name_cut_short_fills_its_column_in_cells_and_marks_only_the_letters_s
         assert [s.text for s in shown if s.style == hit] == ["本番"]
 
 
+async def test_a_narrow_filter_box_shows_its_hints_whole_and_drops_the_last_ones(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await roles_ready(pilot, app)
+        box = app.screen.query_one("#filter", Input)
+        assert box.placeholder == "letters in order (prdadm) · ↑↓ · Enter acts"  # not "... · Tab to the lis"
+        await pilot.resize_terminal(130, 30)
+        await pilot.pause(0.1)
+        assert box.placeholder.endswith("Tab to the list · Esc clears")
+        await pilot.resize_terminal(30, 24)
+        await pilot.pause(0.1)
+        assert box.placeholder == "letters in order (prdadm)"  # the first always
+
+
 async def test_the_scrollbar_follows_the_rows_as_the_filter_narrows_and_clears(emu):
     """A new row count moves the scrollbar without a layout of the whole screen; one that
     makes the scrollbar come or go still lays the list out again, to its new width."""

@@ -36,6 +36,7 @@ from app.services.admin.explain import AssignmentIndex, load_snapshot
 from app.services.admin.pivots import COLUMNS, PIVOT_NAMES, PIVOTS, Link, Pivot, Pivots, Subject, subject_search
 from app.services.errors import AccessDenied, InstanceNotFound, LoginRequired, ServiceError, SsodeckError
 from app.services.search import TextSearch
+from app.widgets.filter_input import FilterInput
 from app.widgets.link_table import LinkTable
 from app.widgets.subject_list import SubjectList
 
@@ -150,7 +151,7 @@ class ExplorerScreen(Screen[None]):
             yield Static("", id="explorer-hint", markup=False)
         with Horizontal(id="explorer-filter-row"):
             yield Static("Filter ", id="explorer-filter-label")
-            yield Input(placeholder="letters in order · ↑↓ move · Enter to the table · Esc clears", id="explorer-filter", select_on_focus=False, compact=True, validate_on=())
+            yield FilterInput(placeholder="letters in order · ↑↓ move · Enter to the table · Esc clears", id="explorer-filter", select_on_focus=False, compact=True, validate_on=())
         with Horizontal(id="explorer-body"):
             yield SubjectList(id="explorer-subjects")
             with Vertical(id="explorer-detail"):

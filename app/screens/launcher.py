@@ -34,6 +34,7 @@ from app.services.errors import BadValue, LoginRequired, SsodeckError
 from app.services.profile_setup import default_region
 from app.services.search import RoleSearch
 from app.services.targets import Target
+from app.widgets.filter_input import FilterInput
 from app.widgets.labelled import Labelled
 from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, name_width_for
 
@@ -83,7 +84,7 @@ class LauncherScreen(ReportsWorkerErrors, Screen[None]):
         yield Static(f"Console launcher · {printable(self.instance.label())}", id="launch-title", markup=False)
         with Horizontal(id="launch-filter-row"):
             yield Static("Role ", id="launch-filter-label")
-            yield Input(placeholder="letters in order (prdadm) · ↑↓ · Enter launches", id="launch-filter", select_on_focus=False, compact=True, validate_on=())
+            yield FilterInput(placeholder="letters in order (prdadm) · ↑↓ · Enter launches", id="launch-filter", select_on_focus=False, compact=True, validate_on=())
         yield RoleTree(id="launch-roles")
         with Grid(id="launch-form"):
             yield Labelled("Service", Select(launches.COMMON_DESTINATIONS, prompt="another path", id="launch-service", compact=True))

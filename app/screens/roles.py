@@ -30,6 +30,7 @@ from app.services.roles import ListingProgress
 from app.services.search import COMMON_LETTERS, RoleSearch
 from app.screens.type_to_filter import type_into_filter
 from app.heap import hold_collections, release_collections, settle_heap
+from app.widgets.filter_input import FilterInput
 from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, View, name_width_for
 from app.widgets.session_bar import SessionBar
 
@@ -53,7 +54,7 @@ def age_text(fetched_at: datetime, now: datetime) -> str:
     return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
-class FilterBox(Input):
+class FilterBox(FilterInput):
     """The roles' filter, where ? shows the keys as it does everywhere else in the view (no
     role name has one; the box would otherwise type it, and the filter find nothing)."""
 

@@ -1,0 +1,28 @@
+"""A filter box whose placeholder, a few hints joined by " · ", drops hints from its end
+where the box is too narrow to show them all, rather than stopping mid-word."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import events
+from textual.widgets import Input
+
+HINT_SEPARATOR = " · "
+
+
+class FilterInput(Input):
+    def __init__(self, *, placeholder: str = "", **options) -> None:  # noqa: ANN003 - Input's own
+        super().__init__(placeholder=placeholder, **options)
+        self._hints = placeholder.split(HINT_SEPARATOR)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.placeholder = fitted_hints(self._hints, self.content_size.width - 1)  # a cell for the cursor
+
+
+def fitted_hints(hints: list[str], room: int) -> str:
+    """As many of ``hints``, from the first, as fit in ``room`` cells joined (at least the first)."""
+    for count in range(len(hints), 1, -1):
+        text = HINT_SEPARATOR.join(hints[:count])
+        if cell_len(text) <= room:
+            return text
+    return hints[0]
