@@ -11,6 +11,8 @@ HINT_SEPARATOR = " · "
 
 
 class FilterInput(Input):
+    """An Input whose ``placeholder`` is a list of hints: it shows as many as fit, on every resize."""
+
     def __init__(self, *, placeholder: str = "", **options) -> None:  # noqa: ANN003 - Input's own
         super().__init__(placeholder=placeholder, **options)
         self._hints = placeholder.split(HINT_SEPARATOR)
