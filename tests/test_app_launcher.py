@@ -240,3 +240,17 @@ async def test_the_quick_console_keeps_the_launchers_duration_and_action(emu) ->
         await settle(pilot)
     remembered = settings.load(Instance(emu.start_url, emu.region)).console[(role.account_id, role.role_name)]
     assert remembered == {"destination": "/lambda/home", "region": "eu-west-1", "duration": 45, "action": "show"}
+
+
+async def test_a_question_mark_in_the_role_filter_shows_the_keys(emu) -> None:
+    from app.screens.help import HelpScreen
+
+    app, _ = signed_in_app(emu)
+    async with app.run_test(size=SIZE) as pilot:
+        launcher = await open_launcher(pilot, "prd")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)  # not typed: no role name has a ?
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is launcher and launcher.query_one("#launch-filter", Input).value == "prd"

@@ -84,7 +84,7 @@ class LauncherScreen(ReportsWorkerErrors, Screen[None]):
         yield Static(f"Console launcher · {printable(self.instance.label())}", id="launch-title", markup=False)
         with Horizontal(id="launch-filter-row"):
             yield Static("Role ", id="launch-filter-label")
-            yield FilterInput(placeholder="letters in order (prdadm) · ↑↓ · Enter launches", id="launch-filter", select_on_focus=False, compact=True, validate_on=())
+            yield FilterInput(placeholder="letters in order (prdadm) · ↑↓ · Enter launches", question_mark_helps=True, id="launch-filter", select_on_focus=False, compact=True, validate_on=())
         yield RoleTree(id="launch-roles")
         with Grid(id="launch-form"):
             yield Labelled("Service", Select(launches.COMMON_DESTINATIONS, prompt="another path", id="launch-service", compact=True))

@@ -54,17 +54,6 @@ def age_text(fetched_at: datetime, now: datetime) -> str:
     return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
-class FilterBox(FilterInput):
-    """The roles' filter, where ? shows the keys as it does everywhere else in the view (no
-    role name has one; the box would otherwise type it, and the filter find nothing)."""
-
-    async def on_key(self, event: events.Key) -> None:
-        if event.key == "question_mark":
-            event.stop()
-            event.prevent_default()  # Input's own handler (which types it) comes after this one
-            await self.app.run_action("help")
-
-
 class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     DEFAULT_CSS = rules_beside(__file__)
     AUTO_FOCUS = "#filter"  # type to find a role straight away
@@ -135,7 +124,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         yield SessionBar(id="session")
         with Horizontal(id="filter-row"):
             yield Static("Filter ", id="filter-label", markup=False)
-            yield FilterBox(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", id="filter", select_on_focus=False, compact=True, validate_on=())
+            yield FilterInput(placeholder="letters in order (prdadm) · ↑↓ · Enter acts · Tab to the list · Esc clears", question_mark_helps=True, id="filter", select_on_focus=False, compact=True, validate_on=())
             yield Static("by account", id="view-label", markup=False)
         yield RoleTree(id="roles")
         with Horizontal(id="status-row"):

@@ -11,11 +11,21 @@ HINT_SEPARATOR = " · "
 
 
 class FilterInput(Input):
-    """An Input whose ``placeholder`` is a list of hints: it shows as many as fit, on every resize."""
+    """An Input whose ``placeholder`` is a list of hints: it shows as many as fit, on every
+    resize. With ``question_mark_helps``, ? shows the keys, as it does everywhere else on the
+    screen, instead of being typed (for filters over role names: no role name has one, so the
+    filter would only find nothing)."""
 
-    def __init__(self, *, placeholder: str = "", **options) -> None:  # noqa: ANN003 - Input's own
+    def __init__(self, *, placeholder: str = "", question_mark_helps: bool = False, **options) -> None:  # noqa: ANN003 - Input's own
         super().__init__(placeholder=placeholder, **options)
         self._hints = placeholder.split(HINT_SEPARATOR)
+        self._question_mark_helps = question_mark_helps
+
+    async def on_key(self, event: events.Key) -> None:
+        if self._question_mark_helps and event.key == "question_mark":
+            event.stop()
+            event.prevent_default()  # Input's own handler (which types it) comes after this one
+            await self.app.run_action("help")
 
     def on_resize(self, event: events.Resize) -> None:
         self.placeholder = fitted_hints(self._hints, self.content_size.width - 1)  # a cell for the cursor
