@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 
 _held = False  # typing is under way: collections wait for a pause (hold_collections)
+_resume = True  # whether the collector runs again when the hold ends (it may have been off before)
 
 
 def settle_heap(*, collect: bool = True) -> None:
@@ -19,11 +20,14 @@ def settle_heap(*, collect: bool = True) -> None:
     going on), so garbage from before is not frozen with the rest; without, it costs nothing
     (as at start, when what exists is nearly all alive).
     """
+    global _resume
     if collect:
         gc.unfreeze()
         gc.collect()
     gc.freeze()
-    if not _held:
+    if _held:
+        _resume = True  # on when the typing pauses
+    else:
         gc.enable()  # the command line starts the app with it off (headless.cli)
 
 
@@ -33,16 +37,18 @@ def hold_collections() -> None:
     so a pass of the young generations (1 to 5 ms over a big listing's leftovers) would land
     on every few keys, a third of a keystroke's time; nearly all of them are freed by
     reference counting anyway, so what waits for the pause is little."""
-    global _held
-    _held = True
-    gc.disable()
+    global _held, _resume
+    if not _held:
+        _held, _resume = True, gc.isenabled()
+        gc.disable()
 
 
 def release_collections() -> None:
     """Typing has paused: collect the young generations now, in the pause, and let the
-    collector run as usual again."""
+    collector run as it did before the hold (off still, at a start whose heap is not settled)."""
     global _held
     if _held:
         _held = False
-        gc.collect(1)
-        gc.enable()
+        if _resume:
+            gc.collect(1)
+            gc.enable()

@@ -18,7 +18,8 @@ from app.models import Instance, Role, utcnow
 from app.services import roles as listing_service
 from app.services.search import rank_roles
 from app.services.settings import settings_path
-from app.screens.roles import PAUSE, RolesScreen
+from app.screens.roles import RolesScreen
+from app.widgets.filter_input import PAUSE
 from app.widgets.role_tree import RoleTree
 from app.widgets.session_bar import SessionBar
 from app_support import SIZE, Outside, app_for, clock_before_expiry, roles_ready, sign_in

@@ -29,7 +29,7 @@ from app.services.errors import LoginRequired, SsodeckError
 from app.services.roles import ListingProgress
 from app.services.search import COMMON_LETTERS, RoleSearch
 from app.screens.type_to_filter import type_into_filter
-from app.heap import hold_collections, release_collections, settle_heap
+from app.heap import settle_heap
 from app.widgets.filter_input import FilterInput
 from app.widgets.role_tree import MatchRows, RoleTree, TreeRows, View, name_width_for
 from app.widgets.session_bar import SessionBar
@@ -46,7 +46,6 @@ PARTIAL_EVERY = 0.25  # seconds between redraws while a listing streams in
 SETTLING = 1.0
 QUIET = 1.0
 IDLE = 2.0  # seconds without typing before the heap is settled after a new listing
-PAUSE = 0.5  # seconds without typing that end a burst of keys (the collector waits for it)
 
 
 def age_text(fetched_at: datetime, now: datetime) -> str:
@@ -118,7 +117,6 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self._resumed = False  # shown at least once (see on_screen_resume)
         self._settling: Timer | None = None  # a pending settle_heap (see _settle_when_idle)
         self._checking: Timer | None = None  # the pending start of the cached listing's check (see _filter_changed)
-        self._typing: Timer | None = None  # the end of a burst of keys in the filter (see _filter_changed)
 
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session")
@@ -351,29 +349,12 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        hold_collections()  # no collector pass on this key, nor on the next ones: at the pause
-        if self._typing is None:
-            self._typing = self.set_timer(PAUSE, self._typing_paused)
-        else:
-            self._typing.reset()
         self._rebuild()
         if self._settling is not None:  # still typing: later
             self._settling.reset()
         if self._checking is not None:  # typing as soon as the app is up: the check waits for a pause
             self._checking.stop()
             self._checking = self.set_timer(QUIET, self._settled)
-
-    def _typing_paused(self) -> None:
-        self._typing = None
-        release_collections()
-
-    def on_screen_suspend(self) -> None:
-        if self._typing is not None:  # a key then another screen at once: the pause is now
-            self._typing.stop()
-            self._typing_paused()
-
-    def on_unmount(self) -> None:
-        self.on_screen_suspend()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
