@@ -346,7 +346,7 @@ class TextSearch(Generic[T]):
                 score += fine_score(originals[index], positions)
                 first = min(first, positions[0])
                 found.append(positions)
-            places[index] = found[0] if len(found) == 1 else tuple(sorted(set().union(*found)))
+            places[index] = _together(found)
             scored.append((-score, first, len(text), index))
         scored.sort()
         return [item[3] for item in scored], places
@@ -448,10 +448,12 @@ def field_marks(fields: Sequence[str], query: str) -> tuple[tuple[int, ...], ...
 
 def matched_places(text: str, terms: Sequence[str]) -> tuple[int, ...]:
     """The places of ``text`` (lower case) that ``terms`` match, in order (``match_positions``)."""
-    found: set[int] = set()
-    for term in terms:
-        found.update(match_positions(text, term))
-    return tuple(sorted(found))
+    return _together([match_positions(text, term) for term in terms])
+
+
+def _together(found: list[tuple[int, ...]]) -> tuple[int, ...]:
+    """The places each term matched, as one ordered set."""
+    return found[0] if len(found) == 1 else tuple(sorted(set().union(*found)))
 
 
 def split_places(fields: Sequence[str], places: Sequence[int]) -> tuple[tuple[int, ...], ...]:

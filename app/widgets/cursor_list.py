@@ -174,23 +174,18 @@ def marked(text: str, marks: Sequence[int], style: Style, match: Style, width: i
         segments = []
         cursor = 0  # drawn up to here
         start = end = -1  # the run of consecutive marked characters being gathered
-        for position in marks:
-            if position >= size or position < end:  # past the text (or cut off); or out of order
+        for position in [*(mark for mark in marks if mark < size), size + 1]:  # (past the text or cut off: not shown)
+            if position < end:  # out of order
                 continue
             if position == end:
                 end += 1
                 continue
-            if end > start:
+            if end > start:  # a run ends (the last place, past the end, ends the last one)
                 if start > cursor:
                     segments.append(Segment(text[cursor:start], style))
                 segments.append(Segment(text[start:end], match))
                 cursor = end
             start, end = position, position + 1
-        if end > start:
-            if start > cursor:
-                segments.append(Segment(text[cursor:start], style))
-            segments.append(Segment(text[start:end], match))
-            cursor = end
         if cursor < len(text):
             segments.append(Segment(text[cursor:], style))
     if width is not None:
