@@ -98,6 +98,38 @@ def test_the_fast_loop_agrees_with_configparser_or_hands_over(text: str) -> None
         assert "DEFAULT" in text  # the only valid file it leaves to configparser
 
 
+@given(line=st.text(alphabet="[] ab\t]x", max_size=12))
+def test_the_header_pattern_and_default_section_are_configparsers_own(line: str) -> None:
+    theirs = configparser.RawConfigParser.SECTCRE.match(line)
+    ours = ini._HEADER.match(line)
+    assert (ours and ours.group("header")) == (theirs and theirs.group("header"))
+    assert ini.DEFAULT_SECTION == configparser.DEFAULTSECT
+
+
+def test_reading_a_config_does_not_load_configparser_unless_it_must(tmp_path: Path) -> None:
+    """The app and credential-process read the config at every start: configparser (a
+    module as big as all of ssodeck's first screen) is loaded only for a file it must read."""
+    import subprocess
+    import sys
+
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.write_text("[profile a]\nregion = eu-west-1\n[sso-session s]\nsso_start_url = https://x/start\n", encoding="utf-8")
+    bad.write_text("[profile a]\nregion = eu-west-1\nregion = us-east-1\n", encoding="utf-8")
+    code = """
+import sys
+from app.services.awsconfig import build_config
+from app.services.errors import ConfigError
+path = sys.argv[1]
+try:
+    print(sorted(build_config(open(path).read(), path).profiles), "configparser" in sys.modules)
+except ConfigError as error:
+    print(error, "configparser" in sys.modules)
+"""
+    read = [subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout.strip() for path in (good, bad)]
+    assert read[0] == "['a'] False"
+    assert read[1] == f"{bad}, line 3: key 'region' appears twice in [profile a] (botocore refuses this file) True"
+
+
 def test_default_section_keys_reach_every_profile_as_in_botocore(tmp_path: Path) -> None:
     text = "[DEFAULT]\nregion = eu-west-1\n[profile a]\noutput = json\n[profile b]\nregion = us-east-1\n"
     config = build_config(text, tmp_path / "config")

@@ -13,7 +13,6 @@ botocore's own clients are handed this parse instead of parsing the file again.
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 
@@ -23,6 +22,7 @@ from app.services.paths import aws_config_name
 
 TYPE_CHECKING = False  # no typing/pathlib imports at run time: see credential_fast
 if TYPE_CHECKING:
+    import configparser
     from os import PathLike
 
 Section = dict[str, object]
@@ -124,8 +124,8 @@ def raw_sections(text: str, path: str | PathLike[str]) -> dict[str, Section]:
     keys: botocore's ``raw_config_parse`` (which also reads the credentials file)."""
     try:
         sections = ini.read(text, str(path))
-    except configparser.Error as error:
-        raise ConfigError(describe_parse_error(error, path)) from None
+    except ini.Refused as refused:
+        raise ConfigError(describe_parse_error(refused.error, path)) from None
     for header, values in sections.items():
         for key, raw in values.items():
             if raw.startswith("\n"):
@@ -177,6 +177,8 @@ def _nested(raw: str, path: str | PathLike[str], section: str) -> dict[str, str]
 
 def describe_parse_error(error: configparser.Error, path: str | PathLike[str]) -> str:
     """One line naming the file and line, the way a user can find and fix it."""
+    import configparser  # loaded only when a file has to be read by it (ini.read)
+
     if isinstance(error, configparser.DuplicateSectionError):
         return f"{path}, line {error.lineno}: section [{error.section}] appears twice (botocore refuses this file)"
     if isinstance(error, configparser.DuplicateOptionError):

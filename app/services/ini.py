@@ -7,21 +7,33 @@ of thousands of profiles. ``scan`` is the same line loop as ``RawConfigParser._r
 exactly those settings, with configparser's own patterns, and nothing else: no section
 proxies, no per-value lookups through a ChainMap. Whatever it does not handle itself (any
 parse error, a ``[DEFAULT]`` section, whose keys configparser copies into every section) it
-leaves to configparser, so errors name the same line and carry the same type.
+leaves to configparser, so errors name the same line and carry the same type. configparser
+itself is imported only then: the app, and credential-process, read a config on every start.
 """
 
 from __future__ import annotations
 
-import configparser
+import re
 
-_HEADER = configparser.RawConfigParser.SECTCRE
-DEFAULT_SECTION = configparser.DEFAULTSECT
+# configparser's section header pattern (``RawConfigParser.SECTCRE``) and the name of its
+# default section, so that reading a config does not import it (a test holds them equal)
+_HEADER = re.compile(r"\[(?P<header>.+)\]")
+DEFAULT_SECTION = "DEFAULT"
 
 Sections = dict  # header as written between the brackets -> {option: value}, in file order
 
 
 class Unsupported(Exception):
     """The text needs configparser itself: it has an error or a [DEFAULT] section."""
+
+
+class Refused(Exception):
+    """configparser refused the text, as botocore would: ``error`` is its own error, which
+    says where and why."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def universal_newlines(text: str) -> str:
@@ -72,13 +84,18 @@ def _is_header(text: str | bytes, begin: int) -> bool:
 
 def read(text: str, source: str) -> Sections:
     """Every section and its values, as ``RawConfigParser.read_string`` then ``options`` and
-    ``get`` give them; ``configparser.Error`` for a file botocore refuses."""
+    ``get`` give them; ``Refused`` (with configparser's error) for a file botocore refuses."""
     text = universal_newlines(text)
     try:
         return scan(text)
     except Unsupported:
+        import configparser
+
         parser = configparser.RawConfigParser()
-        parser.read_string(text, source=source)
+        try:
+            parser.read_string(text, source=source)
+        except configparser.Error as error:
+            raise Refused(error) from None
         return {name: {option: parser.get(name, option) for option in parser.options(name)} for name in parser.sections()}
 
 
