@@ -8,10 +8,11 @@ what is read; every face shows names through ``printable`` so they are seen, not
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # C0, DEL and C1 controls; the format characters that reorder text (bidi marks, embeddings,
 # overrides and isolates); the Unicode line and paragraph separators.
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+UNSAFE_CHARACTERS = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -19,13 +20,20 @@ def _escape(match: re.Match[str]) -> str:
     return _escape_any(match.group())
 
 
+@cache
+def unsafe() -> re.Pattern[str]:
+    """The pattern of ``UNSAFE_CHARACTERS``, made when a name first needs it (nearly every
+    name is printable, and making it takes a millisecond of the app's start)."""
+    return re.compile(UNSAFE_CHARACTERS)
+
+
 def printable(text: str) -> str:
     """``text`` with every control or reordering character shown as an escape (``\\x1b``)."""
-    return text if text.isprintable() else UNSAFE.sub(_escape, text)
+    return text if text.isprintable() else unsafe().sub(_escape, text)
 
 
 def has_unsafe(text: str) -> bool:
-    return not text.isprintable() and UNSAFE.search(text) is not None
+    return not text.isprintable() and unsafe().search(text) is not None
 
 
 def one_line(text: str) -> str:

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from app.models import Instance, Role
-from app.printable import UNSAFE, has_unsafe
+from app.printable import UNSAFE_CHARACTERS, has_unsafe
 from app.services.errors import ConfigError
 from app.services.patterns import compile_patterns
 
@@ -41,7 +41,7 @@ _DIRECTIONS = {
 # Letters and digits of any script stay (日本, Café); every run of anything else that is not
 # -._ (spaces, brackets, quotes, slashes, colons, commas...) becomes one "-".
 _UNSAFE_RUN = re.compile(r"[^\w\-.]+")
-_CONTROL_RUN = re.compile(f"(?:{UNSAFE.pattern})+")
+_CONTROL_RUN = re.compile(f"(?:{UNSAFE_CHARACTERS})+")
 _PROCESS_TIMEOUT = 30.0
 _PROCESS_WORKERS = 8  # naming processes run at once; bounded, like every pool here
 # validate_naming's dummy values, as aws-sso-util uses them: account name, ID, role, region
