@@ -94,8 +94,8 @@ def test_the_cached_listing_comes_back_as_it_was_saved_and_old_caches_still_read
     fetched = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
     save_cached(instance, Listing(accounts, roles, fetched))
     back = load_cached(instance)
-    assert back is not None and back.fetched_at == fetched and back.from_cache
-    assert back.accounts[:2] == accounts
+    assert back is not None and back.fetched_at == fetched and back.from_cache and back.ordered
+    assert back.accounts == (Account("333333333333", ""), accounts[1], accounts[0])  # in tree order: by name, or ID
     assert sorted(back.roles, key=str) == sorted(roles, key=str)
     # the format before roles were kept with their accounts
     cache_path(instance).write_text(json.dumps({
@@ -104,10 +104,10 @@ def test_the_cached_listing_comes_back_as_it_was_saved_and_old_caches_still_read
         "roles": [{"account": "111111111111", "role": "Admin"}],
     }))  # fmt: skip
     old = load_cached(instance)
-    assert old is not None and old.roles == (Role("111111111111", "Admin", "Payments Prod"),)
+    assert old is not None and old.roles == (Role("111111111111", "Admin", "Payments Prod"),) and not old.ordered
 
 
-def test_a_fresh_listing_is_in_the_order_the_cache_gives_back_whichever_account_answered_first(monkeypatch):
+def test_a_fresh_listing_is_in_tree_order_as_the_cache_gives_it_back_whichever_account_answered_first(monkeypatch):
     from app.models import Account, Role, Token, utcnow
     from app.services import roles as role_service
 
@@ -126,7 +126,7 @@ def test_a_fresh_listing_is_in_the_order_the_cache_gives_back_whichever_account_
 
     monkeypatch.setattr(role_service, "stream_roles", stream_roles)
     fresh = role_service.fetch_listing(instance, Token(instance.start_url, instance.region, "t", utcnow()))
-    assert [r.account_name for r in fresh.roles] == ["Alpha", "Beta", "Beta", "Gamma", "Gamma"]
-    assert fresh.roles[1:3] == tuple(answered[3:5])  # an account's own roles as they came
+    assert [(r.account_name, r.role_name) for r in fresh.roles] == [("Alpha", "Billing"), ("Beta", "Admin"), ("Beta", "Dev"), ("Gamma", "Admin"), ("Gamma", "ReadOnly")]
+    assert fresh.ordered and fresh.accounts == tuple(accounts)
     cached = role_service.load_cached(instance)
-    assert cached is not None and cached.roles == fresh.roles and cached.accounts == fresh.accounts
+    assert cached is not None and cached.roles == fresh.roles and cached.accounts == fresh.accounts and cached.ordered

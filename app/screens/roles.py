@@ -80,10 +80,10 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         """A listing (or part of one, while it streams in) to show."""
 
         def __init__(self, accounts: list[Account], roles: list[Role], *, done: bool, progress: ListingProgress | None = None,
-                     fetched_at: datetime | None = None, from_cache: bool = False) -> None:  # fmt: skip
+                     fetched_at: datetime | None = None, from_cache: bool = False, ordered: bool = False) -> None:  # fmt: skip
             super().__init__()
             self.accounts, self.roles, self.done, self.progress = accounts, roles, done, progress
-            self.fetched_at, self.from_cache = fetched_at, from_cache
+            self.fetched_at, self.from_cache, self.ordered = fetched_at, from_cache, ordered
 
     class SessionKnown(Message):
         def __init__(self, token: Token | None) -> None:
@@ -113,6 +113,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.streaming = False
         self.name_width = 20
         self._tree: tuple[tuple, TreeRows] | None = None
+        self._ordered = False  # the listing's accounts and roles are in tree order
         self.settled = False  # the first frame is out: background work may start
         self._resumed = False  # shown at least once (see on_screen_resume)
         self._settling: Timer | None = None  # a pending settle_heap (see _settle_when_idle)
@@ -145,7 +146,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.session_until = token.expires_at if token is not None else None
         cached = listing_service.load_cached(self.instance)
         if cached is not None:
-            self._take(list(cached.accounts), list(cached.roles), cached.fetched_at)
+            self._take(list(cached.accounts), list(cached.roles), cached.fetched_at, ordered=cached.ordered)
             self._status(f"{self._counts()} · listing from {age_text(cached.fetched_at, self.now())}; checking for changes…")
         else:
             self._status("Listing your accounts…")
@@ -227,7 +228,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         except SsodeckError as error:
             self.post_message(self.ListingFailed(error))
             return
-        self.post_message(self.ListingChanged(list(listing.accounts), list(listing.roles), done=True, fetched_at=listing.fetched_at))
+        self.post_message(self.ListingChanged(list(listing.accounts), list(listing.roles), done=True, fetched_at=listing.fetched_at, ordered=listing.ordered))
 
     @on(ListingChanged)
     def _listing_changed(self, message: ListingChanged) -> None:
@@ -237,7 +238,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
             if message.roles == self.roles and message.accounts == self.accounts and self.fetched_at is not None:
                 self.fetched_at = message.fetched_at or self.fetched_at  # the listing on show still holds: its tree and search too
             else:
-                self._take(message.accounts, message.roles, message.fetched_at)
+                self._take(message.accounts, message.roles, message.fetched_at, ordered=message.ordered)
             self._status(f"{self._counts()} · listed {age_text(message.fetched_at, self.now()) if message.fetched_at else 'just now'}")
             return
         self.streaming = True
@@ -277,8 +278,9 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.notify(f"{message.error}. Press r to try again.", severity="error", timeout=10)
         self._status(f"{self._counts()} · could not refresh the listing (r tries again)")
 
-    def _take(self, accounts: list[Account], roles: list[Role], fetched_at: datetime | None) -> None:
-        self.accounts, self.roles = accounts, roles
+    def _take(self, accounts: list[Account], roles: list[Role], fetched_at: datetime | None, *, ordered: bool = False) -> None:
+        """Show a listing; ``ordered``: a whole one, in tree order (see ``TreeRows``)."""
+        self.accounts, self.roles, self._ordered = accounts, roles, ordered
         if fetched_at is not None:
             self.fetched_at = fetched_at
         self.search = RoleSearch(roles)
@@ -327,7 +329,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         """The tree for the current listing and view, built once (clearing the filter is free)."""
         key = (self.view, self.favourites, self.collapsed, self.recent)
         if self._tree is None or self._tree[0] != key:
-            rows = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts)
+            rows = TreeRows(self.roles, self.view, self.favourites, self.collapsed, recent=self.recent, accounts=self.accounts, ordered=self._ordered)
             self._tree = (key, rows)
         return self._tree[1]
 

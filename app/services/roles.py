@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from itertools import chain, repeat
+from itertools import chain, groupby, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -43,10 +44,14 @@ class ListingProgress(NamedTuple):
 
 
 class Listing(NamedTuple):
+    """Every account and role of an instance. ``ordered``: they are in ``tree_order``, as a
+    listing fetched or read back from the cache always is."""
+
     accounts: tuple[Account, ...]
     roles: tuple[Role, ...]
     fetched_at: datetime
     from_cache: bool = False
+    ordered: bool = False
 
     def age(self, now: datetime | None = None) -> timedelta:
         return (now or utcnow()) - self.fetched_at
@@ -94,7 +99,8 @@ def load_cached(instance: Instance) -> Listing | None:
             roles = tuple(role((r["account"], r["role"], names.get(r["account"], ""))) for r in data["roles"])
         else:  # each account's roles made in C, the account's ID and name repeated beside each name
             roles = tuple(chain.from_iterable(map(role, zip(repeat(a["id"]), a.get("roles", ()), repeat(a["name"]))) for a in data["accounts"]))
-        return Listing(accounts, roles, from_z(data["fetched_at"]), from_cache=True)
+        ordered = data.get("order") == "tree"  # written before listings were kept in tree order: sorted when shown
+        return Listing(accounts, roles, from_z(data["fetched_at"]), from_cache=True, ordered=ordered)
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
 
@@ -112,14 +118,13 @@ def cached_accounts() -> list[Account]:
 
 
 def save_cached(instance: Instance, listing: Listing) -> None:
-    """The listing for the next start, each account with the names of its roles (a tenth of
-    the JSON objects of one per role: the app reads it before its first frame)."""
-    known = {a.account_id: a for a in listing.accounts}
-    accounts = []
-    for key, held in _by_account(listing.accounts, listing.roles).items():
-        account = known.get(key) or Account(key, "")
-        accounts.append({"id": key, "name": account.name, "email": account.email, "roles": [role.role_name for role in held]})
-    data = {"start_url": instance.start_url, "fetched_at": to_z(listing.fetched_at), "accounts": accounts}
+    """The listing for the next start, in tree order, each account with the names of its roles
+    (a tenth of the JSON objects of one per role: the app reads it before its first frame,
+    and shows it in the order it is read)."""
+    in_order = (listing.accounts, listing.roles) if listing.ordered else tree_order(listing.accounts, listing.roles)
+    held = _by_account(*in_order)
+    accounts = [{"id": a.account_id, "name": a.name, "email": a.email, "roles": [role.role_name for role in held[a.account_id]]} for a in in_order[0]]
+    data = {"start_url": instance.start_url, "fetched_at": to_z(listing.fetched_at), "order": "tree", "accounts": accounts}
     atomic_write(cache_path(instance), json.dumps(data, ensure_ascii=False), mode=0o600)
 
 
@@ -220,20 +225,52 @@ def fetch_listing(
         roles.append(role)
         if on_role is not None:
             on_role(role)
-    listing = Listing(tuple(seen), tuple(chain.from_iterable(_by_account(seen, roles).values())), utcnow())
+    accounts, in_order = tree_order(seen, roles)
+    listing = Listing(tuple(accounts), tuple(in_order), utcnow(), ordered=True)
     best_effort.save(lambda: save_cached(instance, listing), "the role listing was not cached, so the next command lists again")
     return listing
 
 
 def _by_account(accounts: Sequence[Account], roles: Sequence[Role]) -> dict[str, list[Role]]:
     """Each account's roles, as they came, in ``accounts``' order (then any account only a
-    role names: never from Identity Center; kept all the same). The cache keeps a listing so,
-    and a fresh one is put so (its accounts answered in any order): the same listing always
-    comes in the same order, and the app sees at a glance that a new one is the one it shows."""
+    role names: never from Identity Center; kept all the same)."""
     held: dict[str, list[Role]] = {account.account_id: [] for account in accounts}
-    for role in roles:
-        held.setdefault(role.account_id, []).append(role)
+    for key, run in groupby(roles, key=_account_id):  # a listing's roles come an account at a time
+        held.setdefault(key, []).extend(run)
     return held
+
+
+def tree_order(accounts: Sequence[Account], roles: Sequence[Role]) -> tuple[list[Account], list[Role]]:
+    """The order of the app's tree of accounts: accounts by name (case aside, then by ID; one
+    without a name by its ID), each with its roles by name (case aside; equal names as they
+    came). Every account a role names is there, and an account takes the name its roles last
+    give it. A listing is kept in this order (fetched, its accounts answer in any order; read
+    back from the cache): the same listing always comes in the same order, the app sees at a
+    glance that a new one is the one it shows, and it shows one without sorting it."""
+    held = _by_account(accounts, roles)
+    known = {account.account_id: account for account in accounts}
+    named: list[Account] = []
+    for key, members in held.items():
+        account = known.get(key) or Account(key, "")
+        for role in reversed(members):
+            if role.account_name:
+                if role.account_name != account.name:
+                    account = account._replace(name=role.account_name)
+                break
+        named.append(account)
+    named.sort(key=_account_order)
+    return named, list(chain.from_iterable(sorted(held[account.account_id], key=_role_name_key) for account in named))
+
+
+_account_id = attrgetter("account_id")
+
+
+def _account_order(account: Account) -> tuple[str, str]:
+    return ((account.name or account.account_id).lower(), account.account_id)
+
+
+def _role_name_key(role: Role) -> str:
+    return role.role_name.lower()
 
 
 def get_listing(

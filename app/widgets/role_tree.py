@@ -25,6 +25,7 @@ from textual.strip import Strip
 from app.models import Account, Role
 from app.printable import printable
 from app.services.role_query import sort_key
+from app.services.roles import tree_order
 from app.services.search import FINE_LIMIT, RoleSearch
 from app.widgets.cursor_list import CursorList, marked
 
@@ -86,9 +87,12 @@ class TreeRows:
         *,
         recent: Sequence[tuple[str, str]] = (),
         accounts: Sequence[Account] = (),
+        ordered: bool = False,
     ) -> None:
         """``accounts`` without roles yet (a listing still streaming in) show as empty
-        groups in the account view; ``recent`` roles follow the favourites, newest first."""
+        groups in the account view; ``recent`` roles follow the favourites, newest first.
+        ``ordered``: ``accounts`` and ``roles`` are in ``tree_order`` already (a listing
+        fetched or cached), so the account view is made without sorting them."""
         self.favourites = favourites
         self.entries: list[_Header | Role] = []
         self._headers: list[int] = []  # where each header is in entries, in order
@@ -102,18 +106,7 @@ class TreeRows:
             by_key = {(r.account_id, r.role_name): r for r in roles}
             self._group(RECENT, RECENT, "", [by_key[key] for key in recent if key in by_key], "full")
         if view == "account":
-            groups: dict[str, list[Role]] = {account.account_id: [] for account in accounts}
-            for key, run in groupby(roles, key=_account_id):  # a listing's roles come an account at a time
-                groups.setdefault(key, []).extend(run)
-            names = {a.account_id: a.name for a in accounts}
-            for key, members in groups.items():  # a role's account name (the last one given) wins
-                for role in reversed(members):
-                    if role.account_name:
-                        names[key] = role.account_name
-                        break
-            for key in sorted(groups, key=lambda key: ((names.get(key) or key).lower(), key)):
-                members = sorted(groups[key], key=_role_name_key)
-                self._group(key, names.get(key) or key, key if members else f"{key}  listing roles…", members, "role")
+            self._accounts(roles, accounts, ordered)
         else:
             groups = {}
             for key, run in groupby(sorted(roles, key=_role_name), key=_role_name):
@@ -121,6 +114,31 @@ class TreeRows:
             for key in sorted(groups, key=str.lower):
                 members = sorted(groups[key], key=lambda r: ((r.account_name or r.account_id).lower(), r.account_id))
                 self._group(key, key, f"{len(members)} account{'s' if len(members) != 1 else ''}", members, "account")
+
+    def _accounts(self, roles: Sequence[Role], accounts: Sequence[Account], ordered: bool) -> None:
+        """The account view's groups: each account, then its roles."""
+        if not ordered:
+            accounts, roles = tree_order(accounts, roles)
+        start = len(self.entries)
+        runs = groupby(roles, key=_account_id)  # in tree order, each account's roles together
+        run = next(runs, None)
+        for account in accounts:
+            key = account.account_id
+            if run is not None and run[0] == key:
+                members = list(run[1])
+                run = next(runs, None)
+            else:
+                members = []
+            self._group(key, account.name or key, key if members else f"{key}  listing roles…", members, "role")
+        if run is not None:  # not in tree order after all (a role of an account not given, or out of place)
+            self._forget(start)
+            self._accounts(roles, accounts, False)
+
+    def _forget(self, start: int) -> None:
+        """Drop the groups from ``entries[start]`` on."""
+        del self.entries[start:]
+        self._headers = [at for at in self._headers if at < start]
+        self._starts = {key: at for key, at in self._starts.items() if at < start}
 
     def _group(self, key: str, title: str, detail: str, members: list[Role], layout: str) -> None:
         if not members and key in (FAVOURITES, RECENT):
@@ -167,10 +185,6 @@ class TreeRows:
 _account_id = attrgetter("account_id")
 _account_name = attrgetter("account_name")
 _role_name = attrgetter("role_name")
-
-
-def _role_name_key(role: Role) -> str:
-    return role.role_name.lower()
 
 
 class MatchRows:
