@@ -105,6 +105,17 @@ class AppInTerminal:
             last = time.perf_counter()
         return last
 
+    def wait_to_end(self, seconds: float) -> int:
+        """Read what the process writes until it ends by itself; its exit status."""
+        deadline = time.monotonic() + seconds
+        while self.process.poll() is None and time.monotonic() < deadline:
+            try:
+                if select.select([self.leader], [], [], 0.1)[0]:
+                    self.output += os.read(self.leader, 65536)
+            except OSError:  # the terminal's other end is closed: the process is ending
+                break
+        return self.process.wait(timeout=max(1.0, deadline - time.monotonic()))
+
     def send(self, keys: str) -> None:
         os.write(self.leader, keys.encode())
 

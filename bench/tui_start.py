@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,10 +40,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=9, help="starts of each kind; the median is reported (a shared machine's speed moves from run to run)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions to the first frame under valgrind instead of timing starts")
     args = parser.parse_args()
     accounts, roles = listing(args.accounts * 7)
     warm_home(accounts, roles)
     used_before()
+    if args.instructions:
+        count_instructions(len(accounts), len(roles))
+        return
     frames, floors, speeds = [], [], []
     for _ in range(args.runs):
         speeds.append(python_speed())
@@ -74,6 +81,31 @@ def main() -> None:
     else:
         verdict = f"missed by {first - GOAL_S:.3f} s"
     print(f"goal                {verdict}")
+
+
+def count_instructions(accounts: int, roles: int) -> None:
+    if shutil.which("valgrind") is None:
+        sys.exit("tui_start.py: --instructions needs valgrind (apt-get install valgrind)")
+    counts = {}
+    for kind in ("ssodeck", "one-line", "import"):
+        with tempfile.TemporaryDirectory(prefix="ssodeck-callgrind-") as out:
+            report = os.path.join(out, "callgrind.out")
+            argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={report}", installed_python(), str(Path(__file__).with_name("_first_frame.py")), kind]
+            app = AppInTerminal(argv=argv)
+            try:
+                status = app.wait_to_end(600)  # it ends at its first frame
+            finally:
+                os.close(app.leader)
+            if status != 0:
+                sys.exit(f"tui_start.py: {kind} under valgrind ended with status {status}")
+            with open(report, encoding="utf-8") as lines:
+                counts[kind] = next(int(line.split()[1]) for line in lines if line.startswith("totals:"))
+    ours, floor, textual = counts["ssodeck"], counts["one-line"], counts["import"]
+    print(f"accounts, roles     {accounts}, {roles} (cached listing, valid token)")
+    print(f"instructions to the first frame (millions, callgrind)")
+    print(f"  ssodeck           {ours / 1e6:8.1f}")
+    print(f"  one-line app      {floor / 1e6:8.1f}   ssodeck runs {ours / floor:.3f}x as many, {(ours - floor) / 1e6:.1f} M more")
+    print(f"  import textual.app{textual / 1e6:8.1f}   (Python's start included); after it ssodeck runs {(ours - textual) / 1e6:.1f} M, the one-line app {(floor - textual) / 1e6:.1f} M")
 
 
 if __name__ == "__main__":
