@@ -14,7 +14,6 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
-from functools import partial
 from itertools import chain, groupby, repeat
 from operator import attrgetter
 from pathlib import Path
@@ -92,13 +91,18 @@ def _unlink(path: Path, failed: list[str] | None) -> None:
 def load_cached(instance: Instance) -> Listing | None:
     try:
         data = json.loads(cache_path(instance).read_text(encoding="utf-8"))
-        account, role = partial(tuple.__new__, Account), partial(tuple.__new__, Role)  # no Python call per role
-        accounts = tuple(account((a["id"], a["name"], a.get("email", ""))) for a in data["accounts"])
+        items = data["accounts"]
+        ids, names = [a["id"] for a in items], [a["name"] for a in items]
+        # made by a tuple's own constructor, mapped in C: no Python call per account or role
+        accounts = tuple(map(tuple.__new__, repeat(Account), zip(ids, names, [a.get("email", "") for a in items])))
         if "roles" in data:  # written before the roles were kept with their accounts
-            names = {a.account_id: a.name for a in accounts}
-            roles = tuple(role((r["account"], r["role"], names.get(r["account"], ""))) for r in data["roles"])
-        else:  # each account's roles made in C, the account's ID and name repeated beside each name
-            roles = tuple(chain.from_iterable(map(role, zip(repeat(a["id"]), a.get("roles", ()), repeat(a["name"]))) for a in data["accounts"]))
+            named = dict(zip(ids, names))
+            roles = tuple(map(tuple.__new__, repeat(Role), [(r["account"], r["role"], named.get(r["account"], "")) for r in data["roles"]]))
+        else:  # each account's role names, beside its ID and name repeated once per role
+            held = [a.get("roles", ()) for a in items]
+            counts = list(map(len, held))
+            columns = (chain.from_iterable(map(repeat, ids, counts)), chain.from_iterable(held), chain.from_iterable(map(repeat, names, counts)))
+            roles = tuple(map(tuple.__new__, repeat(Role), zip(*columns)))
         ordered = data.get("order") == "tree"  # written before listings were kept in tree order: sorted when shown
         return Listing(accounts, roles, from_z(data["fetched_at"]), from_cache=True, ordered=ordered)
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
