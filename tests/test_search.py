@@ -218,6 +218,7 @@ def test_the_fast_ranking_is_the_defined_ranking_key_by_key(texts, keys, fine_li
             assert list(ranked) == expected, query
             assert [ranked[i] for i in range(-len(expected), 0)] == expected, query
             assert TextSearch(texts, str).search(query) == expected, query
+            assert search_module.rank(texts, query, str) == [texts[index] for index in expected], query  # one-off, without numpy
     finally:
         search_module.FINE_LIMIT = original
 
@@ -233,6 +234,20 @@ def test_a_big_listing_ranks_as_defined():
         assert len(ranked) == len(expected)
         assert ranked[:50] == expected[:50]
         assert list(ranked) == expected, query
+
+
+def test_a_one_off_search_ranks_without_loading_numpy():
+    """``ssodeck roles --search``: loading numpy would take longer than the search."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom app.models import Role\nfrom app.services.search import rank_roles\n"
+        "found = rank_roles([Role('111111111111', 'ReadOnlyAccess', 'Payments Prod'), Role('111111111111', 'AdministratorAccess', 'Payments Prod')], 'prdadm')\n"
+        "print([r.role_name for r in found], 'numpy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["['AdministratorAccess']", "False"]
 
 
 def _subsequence(term: str, text: str) -> bool:
