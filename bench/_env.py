@@ -43,8 +43,15 @@ def as_installed(env: dict[str, str]) -> dict[str, str]:
     return child
 
 
+def installed_command() -> list[str]:
+    """``ssodeck`` as pip installs it (its launcher script, run by ``installed_python``)."""
+    python = Path(installed_python())
+    return [str(python), str(python.parent / "ssodeck")]
+
+
 def installed_python() -> str:
-    """A Python that loads ssodeck as a user's install does, for benches that time a start.
+    """A Python that loads ssodeck as a user's install does, for benches that time a start
+(with the ``ssodeck`` command beside it, ``installed_command``).
 
     A development checkout is installed in editable mode, whose import hook is loaded at
     every interpreter start; no user's install has it. It doubles ``python -c pass`` here
@@ -60,7 +67,7 @@ def installed_python() -> str:
 
     packages = sysconfig.get_paths()["purelib"]
     base = getattr(sys, "_base_executable", sys.executable)
-    key = hashlib.sha1(f"{base}|{packages}|{ROOT}".encode()).hexdigest()[:12]
+    key = hashlib.sha1(f"{base}|{packages}|{ROOT}|launcher".encode()).hexdigest()[:12]
     home = Path(tempfile.gettempdir()) / f"ssodeck-bench-python-{key}"
     python = home / "bin" / "python"
     if not python.exists():
@@ -71,6 +78,14 @@ def installed_python() -> str:
             check=True, capture_output=True, text=True,
         ).stdout.strip()  # fmt: skip
         (Path(site) / "ssodeck-bench.pth").write_text(f"{packages}\n{ROOT}\n", encoding="utf-8")
+        # the command as pip installs it: a script that imports re (for argv[0]) and calls the entry point
+        launcher = building / "bin" / "ssodeck"
+        launcher.write_text(
+            f"#!{home / 'bin' / 'python'}\nimport re\nimport sys\nfrom headless.cli import main\n"
+            "if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    sys.exit(main())\n",
+            encoding="utf-8",
+        )
+        launcher.chmod(0o755)
         try:
             building.rename(home)
         except OSError:  # another bench made it meanwhile
