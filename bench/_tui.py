@@ -13,7 +13,7 @@ import termios
 import time
 from datetime import timedelta
 
-from _env import ROOT, as_installed, installed_python, isolate
+from _env import ROOT, as_installed, installed_command, installed_python, isolate
 
 START_URL = "https://bench.awsapps.com/start"
 REGION = "us-east-1"
@@ -78,7 +78,7 @@ class AppInTerminal:
         self.leader, follower = pty.openpty()
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(argv or [installed_python(), "-m", "headless"], stdin=follower, stdout=follower, stderr=follower, env=env, cwd=ROOT)
+        self.process = subprocess.Popen(argv or installed_command(), stdin=follower, stdout=follower, stderr=follower, env=env, cwd=ROOT)
         os.close(follower)
         self.output = b""
 
