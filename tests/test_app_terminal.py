@@ -104,3 +104,30 @@ def test_a_closed_terminal_or_a_kill_ends_the_demo_and_removes_its_home(tmp_path
         code = terminal.close()
     assert code == 128 + number
     assert homes() == []
+
+
+def test_quitting_while_the_listing_is_checked_ends_the_app_without_finishing_the_listing(emu):
+    """The cached listing's check lists every account at the rate Identity Center allows
+    (here one request a second): ctrl+q must not wait for it, nor leave it running."""
+    from app.models import Instance
+    from app.services import roles as listing_service
+    from app_support import sign_in
+
+    token = sign_in(emu)
+    listing_service.fetch_listing(Instance(emu.start_url, emu.region), token)  # the cache the app starts from
+    visible = len(emu.org.portal_view(emu.org.default_user))
+    before = emu.counts()
+    terminal = Terminal([], env={"SSODECK_MAX_RPS": "1"})
+    try:
+        terminal.wait_for("checking for changes", 30)
+        deadline = time.monotonic() + 20
+        while emu.counts()["ListAccounts"] == before["ListAccounts"]:  # the check has begun
+            assert time.monotonic() < deadline, "the listing was never checked"
+            terminal.read(0.1)
+        terminal.type("\x11")  # ctrl+q
+        terminal.read(0.5)
+    finally:
+        code = terminal.close()
+    assert code == 0
+    made = emu.counts()["ListAccountRoles"] - before["ListAccountRoles"]
+    assert made < visible, f"{made} of {visible} accounts' roles were still listed after ctrl+q"

@@ -119,7 +119,7 @@ def test_a_fresh_listing_is_in_tree_order_as_the_cache_gives_it_back_whichever_a
         Role("222222222222", "Dev", "Beta"), Role("222222222222", "Admin", "Beta"),
     ]  # fmt: skip
 
-    def stream_roles(instance, token, *, on_account, on_progress):  # noqa: ANN001, ANN202 - the portal, stood in for
+    def stream_roles(instance, token, *, on_account, on_progress, cancelled):  # noqa: ANN001, ANN202 - the portal, stood in for
         for account in accounts:  # ListAccounts' order
             on_account(account)
         yield from answered
@@ -130,3 +130,48 @@ def test_a_fresh_listing_is_in_tree_order_as_the_cache_gives_it_back_whichever_a
     assert fresh.ordered and fresh.accounts == tuple(accounts)
     cached = role_service.load_cached(instance)
     assert cached is not None and cached.roles == fresh.roles and cached.accounts == fresh.accounts and cached.ordered
+
+
+def test_a_listing_given_up_stops_its_requests_and_is_not_cached(emu):
+    import threading
+
+    import pytest
+
+    from app.services import roles as role_service
+    from app.services.auth import get_token
+    from app.services.errors import Cancelled
+    from app.services.ratelimit import DEFAULT_RPS, limiter_for
+
+    instance = Instance(emu.start_url, emu.region)
+    token = get_token(instance, ui=Browser(), options=FAST).token
+    visible = len(emu.org.portal_view(emu.org.default_user))
+    before = emu.counts()["ListAccountRoles"]
+    limiter_for(emu.start_url, 2.0)  # two requests a second: the accounts' roles come one by one
+    given_up = threading.Event()
+    try:
+        with pytest.raises(Cancelled):
+            role_service.fetch_listing(instance, token, on_role=lambda role: given_up.set(), cancelled=given_up.is_set)
+    finally:
+        limiter_for(emu.start_url, DEFAULT_RPS)
+    made = emu.counts()["ListAccountRoles"] - before
+    assert 1 <= made < visible
+    assert not cache_path(instance).exists()
+
+
+def test_a_wait_for_a_permit_ends_when_the_work_is_given_up():
+    import pytest
+
+    from app.services.errors import Cancelled
+    from app.services.ratelimit import RateLimiter
+
+    limiter = RateLimiter(0.5)  # a permit every two seconds
+    limiter.acquire()
+    asked: list[bool] = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) >= 3
+
+    with pytest.raises(Cancelled):
+        limiter.acquire(cancelled)
+    assert len(asked) == 3  # asked as it waited, and it stopped waiting when told

@@ -24,6 +24,7 @@ from app.screens import rules_beside
 from app.models import Instance, Role
 from app.screens.populate_steps import NAMING_LABELS, DiffStep, DoneStep, InstanceStep, NamingStep, ProfilesStep, RegionsStep, shown_path
 from app.screens.wizard import WizardScreen
+from app.screens.worker_errors import worker_cancelled
 from app.heap import settle_heap
 from app.services import roles as listing_service
 from app.services.auth import get_token
@@ -166,7 +167,7 @@ class PopulateWizardScreen(WizardScreen[str | None]):
     def _start_listing(self) -> None:
         self.query_one("#listing-status", Static).update("Listing your roles…")
         instance = self.instance
-        self.run_job("listing", lambda: listing_service.get_listing(instance, lambda: get_token(instance).token), "listing the roles")
+        self.run_job("listing", lambda: listing_service.get_listing(instance, lambda: get_token(instance).token, cancelled=worker_cancelled()), "listing the roles")
 
 
     def _on_listing(self, listing: listing_service.Listing | None, error: SsodeckError | None) -> None:
@@ -289,7 +290,7 @@ class PopulateWizardScreen(WizardScreen[str | None]):
     def _planned(choices: PopulateChoices, instance: Instance, roles: list[Role], fresh: bool) -> ConfigEdit:
         """The edit, checked as the CLI checks it (in a worker thread)."""
         if fresh:
-            roles = list(listing_service.get_listing(instance, lambda: get_token(instance).token, refresh=True).roles)
+            roles = list(listing_service.get_listing(instance, lambda: get_token(instance).token, refresh=True, cancelled=worker_cancelled()).roles)
         choices.check(instance)
         path = aws_config_file()
         return choices.plan(path, read_config_text(path), roles, instance, checked=True)

@@ -22,10 +22,10 @@ from textual.widgets import Input, Static
 from app.screens import rules_beside
 from app.models import Account, Instance, Role, Token
 from app.screens.role_actions import ROLE_ACTIONS, RoleActions
-from app.screens.worker_errors import ReportsWorkerErrors
+from app.screens.worker_errors import ReportsWorkerErrors, worker_cancelled
 from app.services import credential_cache, settings, token_cache
 from app.services import roles as listing_service
-from app.services.errors import LoginRequired, SsodeckError
+from app.services.errors import Cancelled, LoginRequired, SsodeckError
 from app.services.roles import ListingProgress
 from app.services.search import COMMON_LETTERS, RoleSearch
 from app.screens.type_to_filter import type_into_filter
@@ -220,8 +220,10 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
             self.post_message(self.SessionKnown(get_token(self.instance).token))
             listing = listing_service.get_listing(
                 self.instance, lambda: get_token(self.instance).token, refresh=refresh,
-                on_role=on_role, on_account=accounts.append, on_progress=on_progress,
+                on_role=on_role, on_account=accounts.append, on_progress=on_progress, cancelled=worker_cancelled(),
             )  # fmt: skip
+        except Cancelled:  # the app is closing
+            return
         except LoginRequired:
             self.post_message(self.NeedsSignIn())
             return

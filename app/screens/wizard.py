@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Footer, Static
 
 from app.screens.worker_errors import ReportsWorkerErrors
-from app.services.errors import SsodeckError
+from app.services.errors import Cancelled, SsodeckError
 
 ResultType = TypeVar("ResultType")
 
@@ -163,6 +163,8 @@ class WizardScreen(ReportsWorkerErrors, Screen[ResultType]):
         def work() -> None:
             try:
                 value = job()
+            except Cancelled:  # the wizard, or the app, is closing
+                return
             except SsodeckError as error:
                 self.post_message(Answer(kind, generation, error=error))
                 return

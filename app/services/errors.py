@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from app.models import Instance
 
 
+class Cancelled(Exception):
+    """Work given up because whoever asked for it no longer wants it (an app that is closing):
+    not an error to report, only a way out of the work."""
+
+
 class SsodeckError(Exception):
     """Base for every error a face reports as one line on stderr."""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 from app.models import Account, Instance, Role, RoleCredentials, Token
 from app.services.clients import client, error_code, transport_problem
-from app.services.errors import AccessDenied, LoginRequired, ServiceError
+from app.services.errors import AccessDenied, Cancelled, LoginRequired, ServiceError
 from app.services.ratelimit import call_limited, limiter_for
 
 
@@ -16,10 +16,11 @@ def _portal(region: str) -> Any:
     return client("sso", region, max_pool=32)
 
 
-def _call(instance: Instance, method: str, **kwargs: Any) -> dict:
-    """Every portal request goes through the instance's shared limiter."""
+def _call(instance: Instance, method: str, cancelled: Callable[[], bool] | None = None, **kwargs: Any) -> dict:
+    """Every portal request goes through the instance's shared limiter (``cancelled``: see
+    ``RateLimiter.acquire``)."""
     operation = getattr(_portal(instance.region), method)
-    return call_limited(limiter_for(instance.start_url), lambda: operation(**kwargs))
+    return call_limited(limiter_for(instance.start_url), lambda: operation(**kwargs), cancelled=cancelled)
 
 
 def portal_error(error: Exception, what: str, instance: Instance, token: Token) -> Exception:
@@ -47,11 +48,13 @@ def portal_error(error: Exception, what: str, instance: Instance, token: Token) 
     return error
 
 
-def iter_accounts(instance: Instance, token: Token) -> Iterator[Account]:
+def iter_accounts(instance: Instance, token: Token, cancelled: Callable[[], bool] | None = None) -> Iterator[Account]:
     kwargs: dict[str, Any] = {"accessToken": token.access_token, "maxResults": 100}
     while True:
         try:
-            page = _call(instance, "list_accounts", **kwargs)
+            page = _call(instance, "list_accounts", cancelled, **kwargs)
+        except Cancelled:
+            raise
         except Exception as error:
             raise portal_error(error, "listing accounts", instance, token) from None
         for item in page.get("accountList", []):
@@ -61,11 +64,13 @@ def iter_accounts(instance: Instance, token: Token) -> Iterator[Account]:
         kwargs["nextToken"] = page["nextToken"]
 
 
-def iter_roles(instance: Instance, token: Token, account_id: str, account_name: str = "") -> Iterator[Role]:
+def iter_roles(instance: Instance, token: Token, account_id: str, account_name: str = "", cancelled: Callable[[], bool] | None = None) -> Iterator[Role]:
     kwargs: dict[str, Any] = {"accessToken": token.access_token, "accountId": account_id, "maxResults": 100}
     while True:
         try:
-            page = _call(instance, "list_account_roles", **kwargs)
+            page = _call(instance, "list_account_roles", cancelled, **kwargs)
+        except Cancelled:
+            raise
         except Exception as error:
             raise portal_error(error, f"listing roles of account {account_id}", instance, token) from None
         for item in page.get("roleList", []):

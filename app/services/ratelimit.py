@@ -16,8 +16,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from app.services.clients import error_code
+from app.services.errors import Cancelled
 
 DEFAULT_RPS = 20.0
+CANCEL_CHECK = 0.1  # seconds between looks at whether work waiting for a permit is still wanted
 THROTTLE_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestLimitExceeded", "SlowDown"})
 T = TypeVar("T")
 
@@ -33,14 +35,25 @@ class RateLimiter:
         self._next = time.monotonic()
         self._lock = threading.Lock()
 
-    def acquire(self) -> None:
+    def acquire(self, cancelled: Callable[[], bool] | None = None) -> None:
+        """Wait for the next permit. ``cancelled`` is asked while waiting (a tenth of a second
+        at a time) and before the permit is used: ``Cancelled`` once it says so, so that work
+        given up does not wait its turn only to make a request nobody wants."""
         with self._lock:
             now = time.monotonic()
             slot = max(now, self._next)
             self._next = slot + self._interval
         delay = slot - now
-        if delay > 0:
-            time.sleep(delay)
+        if cancelled is None:
+            if delay > 0:
+                time.sleep(delay)
+            return
+        while not cancelled():
+            if delay <= 0:
+                return
+            time.sleep(min(delay, CANCEL_CHECK))
+            delay = slot - time.monotonic()
+        raise Cancelled
 
 
 _limiters: dict[str, RateLimiter] = {}
@@ -87,9 +100,11 @@ def call_limited(
     base: float = 0.25,
     cap: float = 8.0,
     stats: dict[str, int] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> T:
-    """Run ``fn`` under the limiter, retrying throttling and 5xx with full-jitter backoff."""
-    return retrying(fn, attempts=attempts, base=base, cap=cap, stats=stats, before=limiter.acquire)
+    """Run ``fn`` under the limiter, retrying throttling and 5xx with full-jitter backoff
+    (``cancelled``: see ``RateLimiter.acquire``)."""
+    return retrying(fn, attempts=attempts, base=base, cap=cap, stats=stats, before=lambda: limiter.acquire(cancelled))
 
 
 def retrying(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from app.models import Account, Instance, Role, Token, utcnow
 from app.services import best_effort
 from app.services.atomic import atomic_write
-from app.services.errors import AccessDenied, LoginRequired
+from app.services.errors import AccessDenied, Cancelled, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
 from app.timefmt import from_z, to_z
 
@@ -54,6 +54,9 @@ class Listing(NamedTuple):
 
     def age(self, now: datetime | None = None) -> timedelta:
         return (now or utcnow()) - self.fetched_at
+
+
+CANCEL_CHECK = 0.1  # seconds between looks at whether a listing is still wanted, while accounts' roles come in
 
 
 def max_age() -> timedelta:
@@ -141,6 +144,7 @@ def stream_roles(
     on_account: Callable[[Account], None] | None = None,
     on_denied: Callable[[Account, AccessDenied], None] | None = None,
     on_progress: Callable[[ListingProgress], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[Role]:
     """Yield roles as each account's listing completes (in completion order).
 
@@ -148,13 +152,15 @@ def stream_roles(
     not serialize the work. ``accounts`` skips ListAccounts (explicit IDs); ``on_account``
     sees each account as it is found; ``on_progress`` hears how far the listing is after
     each account (called from pool threads); ``on_denied``, if given, hears of accounts the portal refuses instead of
-    the listing failing on the first one.
+    the listing failing on the first one. ``cancelled`` is asked as the listing goes: once
+    it says so, no more requests start and ``Cancelled`` is raised (an app that is
+    closing does not wait for a listing at the rate Identity Center allows).
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # not needed to show a cached listing
 
     from app.services import portal  # nor is the portal's client (botocore is loaded later still)
 
-    source = iter(accounts) if accounts is not None else portal.iter_accounts(instance, token)
+    source = iter(accounts) if accounts is not None else portal.iter_accounts(instance, token, cancelled)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssodeck-roles")
     pending: set[Future] = set()
     counts = {"found": 0, "done": 0, "all_found": False}
@@ -177,9 +183,14 @@ def stream_roles(
         future.add_done_callback(lambda f: None if f.cancelled() or f.exception() else report("done"))
         pending.add(future)
 
+    def stopping() -> bool:
+        return cancelled is not None and cancelled()
+
     def roles_of(account: Account) -> list[Role]:
+        if stopping():
+            return []
         try:
-            return list(portal.iter_roles(instance, token, account.account_id, account.name))
+            return list(portal.iter_roles(instance, token, account.account_id, account.name, cancelled))
         except AccessDenied as denied:
             if on_denied is None:
                 raise
@@ -188,6 +199,8 @@ def stream_roles(
 
     try:
         for account in source:
+            if stopping():
+                raise Cancelled
             with counts_lock:
                 counts["found"] += 1
             if on_account is not None:
@@ -199,13 +212,15 @@ def stream_roles(
                 yield from future.result()
         report("all_found")
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            if stopping():
+                raise Cancelled
+            done, pending = wait(pending, timeout=None if cancelled is None else CANCEL_CHECK, return_when=FIRST_COMPLETED)
             for future in done:
                 yield from future.result()
     finally:
         for future in pending:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)  # given up, the requests waiting their turn end at once
 
 
 def fetch_listing(
@@ -215,8 +230,10 @@ def fetch_listing(
     on_role: Callable[[Role], None] | None = None,
     on_account: Callable[[Account], None] | None = None,
     on_progress: Callable[[ListingProgress], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Listing:
-    """A fresh listing of every account and role, saved to the cache."""
+    """A fresh listing of every account and role, saved to the cache (``cancelled``: see
+    ``stream_roles``; a listing given up is not saved)."""
     seen: list[Account] = []
 
     def found(account: Account) -> None:
@@ -225,7 +242,7 @@ def fetch_listing(
             on_account(account)
 
     roles: list[Role] = []
-    for role in stream_roles(instance, token, on_account=found, on_progress=on_progress):
+    for role in stream_roles(instance, token, on_account=found, on_progress=on_progress, cancelled=cancelled):
         roles.append(role)
         if on_role is not None:
             on_role(role)
@@ -285,6 +302,7 @@ def get_listing(
     on_role: Callable[[Role], None] | None = None,
     on_account: Callable[[Account], None] | None = None,
     on_progress: Callable[[ListingProgress], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Listing:
     """The cached listing while fresh, else a new one; ``token_source`` is called only if needed.
 
@@ -296,7 +314,7 @@ def get_listing(
         if cached is not None and cached.age() < max_age():
             return cached
     token = token_source()
-    events = {"on_role": on_role, "on_account": on_account, "on_progress": on_progress}
+    events = {"on_role": on_role, "on_account": on_account, "on_progress": on_progress, "cancelled": cancelled}
     try:
         return fetch_listing(instance, token, **events)
     except LoginRequired:
