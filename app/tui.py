@@ -143,6 +143,14 @@ class SsodeckApp(App[str | None]):
         self._save_styles = style_cache.saver(self.stylesheet, self._styles_restored)
 
     def on_unmount(self) -> None:
+        # Textual's driver resumes the app on SIGCONT (back from ctrl+z). The app is closing
+        # now: a SIGCONT (a closing terminal sends one with its hangup) while it waits for a
+        # request under way must not start reading the terminal again, which kept the
+        # process alive for good, spinning on the closed terminal.
+        for name in ("SIGCONT", "SIGTSTP"):
+            number = getattr(signal, name, None)  # neither on Windows
+            if number is not None:
+                signal.signal(number, signal.SIG_DFL)
         # the CSS kept for the next start is written as the app closes: while it runs, the
         # pickling and the wait for the disk could land on a keystroke
         if self._save_styles is not None:

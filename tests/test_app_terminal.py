@@ -67,6 +67,9 @@ class Terminal:
         try:
             return self.process.wait(timeout=15)
         finally:
+            if self.process.poll() is None:  # a test that failed leaves no process behind
+                self.process.kill()
+                self.process.wait()
             os.close(self.leader)
 
 
@@ -131,3 +134,32 @@ def test_quitting_while_the_listing_is_checked_ends_the_app_without_finishing_th
     assert code == 0
     made = emu.counts()["ListAccountRoles"] - before["ListAccountRoles"]
     assert made < visible, f"{made} of {visible} accounts' roles were still listed after ctrl+q"
+
+
+def test_a_terminal_closing_while_the_app_closes_does_not_bring_it_back(emu):
+    """A closing terminal sends SIGCONT with its hangup. Textual resumes an app on SIGCONT
+    (after ctrl+z); one that arrives while the app is already closing, waiting for a
+    request under way, must not start reading the terminal again: that kept the process
+    alive for good, spinning on the closed terminal."""
+    from app.models import Instance
+    from app.services import roles as listing_service
+    from app_support import sign_in
+
+    listing_service.fetch_listing(Instance(emu.start_url, emu.region), sign_in(emu))
+    emu.configure(latency_ms={"GetRoleCredentials": 3000})  # the export's request is under way as the app closes
+    terminal = Terminal([])
+    try:
+        terminal.wait_for("roles in", 30)
+        terminal.type("\t")  # to the list: the cursor on the first account
+        terminal.read(0.3)
+        terminal.type("\x1b[B")  # down to its first role
+        terminal.read(0.3)
+        terminal.type("e")  # copy its exports: asks Identity Center for its credentials
+        terminal.read(0.3)
+        terminal.type("\x11")  # ctrl+q while the answer is awaited
+        terminal.read(0.5)
+        terminal.process.send_signal(signal.SIGCONT)
+        terminal.read(0.5)
+    finally:
+        code = terminal.close()
+    assert code == 0
