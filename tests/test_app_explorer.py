@@ -403,3 +403,31 @@ def test_ssodeck_admin_says_what_is_wrong_before_the_app_starts(emulated):
     assert code == 2 and "ssodeck: profile nope is not in the AWS config" in shown_screen, shown_screen
     done = run_cli("admin", "--profile", "nope", "lookup", "user", "alice")
     assert done.returncode == 2 and "--profile before lookup only applies to the explorer; give it after the command" in done.stderr
+
+
+async def test_leaving_the_explorer_while_it_reads_stops_reading(emu, monkeypatch):
+    """The walk runs at the rate Identity Center allows: leaving the explorer (or the app)
+    mid-way must not leave it running, spending that rate on nothing."""
+    from app.emulator.controls import ADMIN_OPS
+
+    def admin_requests() -> int:
+        return sum(count for op, count in emu.counts().items() if op in ADMIN_OPS)
+
+    sign_in(emu)
+    monkeypatch.setenv("SSODECK_MAX_RPS", "4")  # four requests a second: a walk of several seconds
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        select_role(app, *ADMIN)
+        await pilot.press("a")
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ExplorerScreen) and app.screen.query_one("#explorer-progress").total:
+                break
+        assert isinstance(app.screen, ExplorerScreen) and app.screen.loaded is None  # reading
+        await pilot.press("escape")
+        await pilot.pause(0.8)  # the requests under way end
+        assert isinstance(app.screen, RolesScreen)
+        after_leaving = admin_requests()
+        await pilot.pause(1.5)
+        assert admin_requests() == after_leaving

@@ -30,11 +30,12 @@ from app.screens import rules_beside
 from app.models import Instance, Role, RoleCredentials
 from app.printable import printable
 from app.screens.type_to_filter import type_into_filter
+from app.screens.worker_errors import worker_cancelled
 from app.services.admin.clients import open_clients
 from app.services.admin.context import AdminContext
 from app.services.admin.explain import AssignmentIndex, load_snapshot
 from app.services.admin.pivots import COLUMNS, PIVOT_NAMES, PIVOTS, Link, Pivot, Pivots, Subject, subject_search
-from app.services.errors import AccessDenied, InstanceNotFound, LoginRequired, ServiceError, SsodeckError
+from app.services.errors import AccessDenied, Cancelled, InstanceNotFound, LoginRequired, ServiceError, SsodeckError
 from app.services.search import TextSearch
 from app.widgets.filter_input import FilterInput
 from app.widgets.link_table import LinkTable
@@ -80,9 +81,9 @@ class Loaded:
     searches: dict[Pivot, TextSearch[Subject]]
 
 
-def prepare(access: ExplorerAccess, on_progress: Callable[[int, int], None]) -> Loaded:
-    """Everything the views need, built off the event loop."""
-    index = AssignmentIndex(load_snapshot(access.connect(), on_progress=on_progress))
+def prepare(access: ExplorerAccess, on_progress: Callable[[int, int], None], cancelled: Callable[[], bool] | None = None) -> Loaded:
+    """Everything the views need, built off the event loop (``cancelled``: see ``TaskGraph``)."""
+    index = AssignmentIndex(load_snapshot(access.connect(), on_progress=on_progress, cancelled=cancelled))
     pivots = Pivots(index)
     searches = {pivot: subject_search(pivots.subjects[pivot]).prepare() for pivot in PIVOTS}
     return Loaded(pivots, searches)
@@ -191,7 +192,9 @@ class ExplorerScreen(Screen[None]):
                 self.post_message(self.Progress(done, total))
 
         try:
-            self.post_message(self.Ready(prepare(self.access, progress)))
+            self.post_message(self.Ready(prepare(self.access, progress, worker_cancelled())))
+        except Cancelled:  # the explorer was left, or the app is closing
+            return
         except SsodeckError as error:
             self.post_message(self.Failed(error))
         except Exception as error:  # a reply no service turned into one line: still one line here

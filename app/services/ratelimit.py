@@ -12,7 +12,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from app.services.clients import error_code
@@ -36,9 +37,12 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def acquire(self, cancelled: Callable[[], bool] | None = None) -> None:
-        """Wait for the next permit. ``cancelled`` is asked while waiting (a tenth of a second
-        at a time) and before the permit is used: ``Cancelled`` once it says so, so that work
-        given up does not wait its turn only to make a request nobody wants."""
+        """Wait for the next permit. ``cancelled`` (by default the one this thread is under,
+        see ``cancelled_by``) is asked while waiting (a tenth of a second at a time) and before
+        the permit is used: ``Cancelled`` once it says so, so that work given up does not wait
+        its turn only to make a request nobody wants."""
+        if cancelled is None:
+            cancelled = getattr(_scope, "cancelled", None)
         with self._lock:
             now = time.monotonic()
             slot = max(now, self._next)
@@ -54,6 +58,21 @@ class RateLimiter:
             time.sleep(min(delay, CANCEL_CHECK))
             delay = slot - time.monotonic()
         raise Cancelled
+
+
+_scope = threading.local()
+
+
+@contextmanager
+def cancelled_by(cancelled: Callable[[], bool] | None) -> Iterator[None]:
+    """Within it, every wait for a permit on this thread asks ``cancelled`` (for work whose
+    requests are made deep inside callables it cannot pass it to, see ``TaskGraph``)."""
+    before = getattr(_scope, "cancelled", None)
+    _scope.cancelled = cancelled
+    try:
+        yield
+    finally:
+        _scope.cancelled = before
 
 
 _limiters: dict[str, RateLimiter] = {}

@@ -157,11 +157,14 @@ def _assignment_of(item: dict[str, Any]) -> Assignment:
     return Assignment(item["AccountId"], item["PermissionSetArn"], item["PrincipalType"], item["PrincipalId"])
 
 
-def walk(ctx: AdminContext, query: AssignmentQuery, *, extra: tuple[Task, ...] = (), on_progress: Progress | None = None) -> tuple[Plan, Walked]:
-    """Run the query's walk (plus ``extra`` tasks, whose items land in ``Walked.others``)."""
+def walk(
+    ctx: AdminContext, query: AssignmentQuery, *, extra: tuple[Task, ...] = (), on_progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+) -> tuple[Plan, Walked]:
+    """Run the query's walk (plus ``extra`` tasks, whose items land in ``Walked.others``;
+    ``cancelled``: see ``TaskGraph``)."""
     ctx.instance  # first: without an instance nothing else is worth asking (or explaining)
     plan = make_plan(ctx, query)
-    graph = TaskGraph(on_progress=on_progress)
+    graph = TaskGraph(on_progress=on_progress, cancelled=cancelled)
     state = _Walk(ctx, query, plan, graph)
     state.start()
     for task in extra:

@@ -23,7 +23,7 @@ from typing import Any
 from app.models import RoleCredentials
 from app.services.admin.errors import CredentialsError, NotFound
 from app.services.clients import error_code, transport_problem
-from app.services.errors import AccessDenied, ConfigError, LoginRequired, ServiceError, SsodeckError
+from app.services.errors import AccessDenied, Cancelled, ConfigError, LoginRequired, ServiceError, SsodeckError
 from app.services.ratelimit import THROTTLE_CODES, call_limited, configured_rps, limiter_for
 
 SERVICES = ("sso-admin", "identitystore", "organizations")
@@ -65,6 +65,8 @@ class AdminClients:
         try:
             method = getattr(self.client(service), operation)
             return call_limited(limiter_for(self.limiter_key, self.rate), lambda: method(**params))
+        except Cancelled:  # the work was given up: not a failure of the request
+            raise
         except Exception as error:
             raise self.error(error, what) from None
 

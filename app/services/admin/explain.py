@@ -9,6 +9,7 @@ builds in milliseconds for thousands of assignments.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from app.admin_models import AccessPath, AdminSnapshot, Assignment, AssignmentRow, Group, OrgAccount, PermissionSet, User
 from app.models import utcnow
@@ -19,9 +20,9 @@ from app.services.admin.filters import AssignmentQuery
 from app.services.admin.tasks import Progress
 
 
-def load_snapshot(ctx: AdminContext, *, on_progress: Progress | None = None) -> AdminSnapshot:
+def load_snapshot(ctx: AdminContext, *, on_progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> AdminSnapshot:
     extra = (directory.listing_task(ctx, directory.USERS), directory.listing_task(ctx, directory.GROUPS), permission_sets.listing_task(ctx))
-    _, found = walk(ctx, AssignmentQuery(expand_groups=True, lookup_names=False), extra=extra, on_progress=on_progress)
+    _, found = walk(ctx, AssignmentQuery(expand_groups=True, lookup_names=False), extra=extra, on_progress=on_progress, cancelled=cancelled)
     return AdminSnapshot(
         instance=ctx.instance,
         accounts=tuple(found.accounts.values()),

@@ -15,6 +15,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from app.services.errors import Cancelled
+from app.services.ratelimit import CANCEL_CHECK, cancelled_by
+
 T = TypeVar("T")
 R = TypeVar("R")
 Task = Callable[[], Iterable[Any]]
@@ -30,11 +33,15 @@ class More:
 
 
 class TaskGraph:
-    """Tasks added before or during ``run`` all finish (or the first failure is raised)."""
+    """Tasks added before or during ``run`` all finish (or the first failure is raised).
+    ``cancelled`` is asked as the walk goes: once it says so, no more tasks start and
+    ``Cancelled`` is raised (an explorer left, or an app closing, does not wait for a walk
+    at the rate Identity Center allows, nor leave one running)."""
 
-    def __init__(self, *, workers: int = WORKERS, on_progress: Progress | None = None) -> None:
+    def __init__(self, *, workers: int = WORKERS, on_progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> None:
         self._workers = workers
         self._on_progress = on_progress
+        self._cancelled = cancelled
         self._queued: list[Task] = []
         self.done = 0
         self.total = 0
@@ -48,9 +55,11 @@ class TaskGraph:
         running: set[Future] = set()
         try:
             while self._queued or running:
-                running |= {pool.submit(_listed, task) for task in self._queued}
+                if self._cancelled is not None and self._cancelled():
+                    raise Cancelled
+                running |= {pool.submit(_listed, task, self._cancelled) for task in self._queued}
                 self._queued.clear()
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                finished, running = wait(running, timeout=None if self._cancelled is None else CANCEL_CHECK, return_when=FIRST_COMPLETED)
                 for future in finished:
                     for item in future.result():
                         if isinstance(item, More):
@@ -66,8 +75,9 @@ class TaskGraph:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _listed(task: Task) -> list[Any]:
-    return list(task())
+def _listed(task: Task, cancelled: Callable[[], bool] | None) -> list[Any]:
+    with cancelled_by(cancelled):  # a task waiting its turn when the walk is given up ends there
+        return list(task())
 
 
 def paged(fetch: Callable[[str | None], tuple[list[Any], str | None]], wrap: Callable[[Any], Any] = lambda item: item) -> Task:
