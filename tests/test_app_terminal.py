@@ -163,3 +163,22 @@ def test_a_terminal_closing_while_the_app_closes_does_not_bring_it_back(emu):
     finally:
         code = terminal.close()
     assert code == 0
+
+
+def test_quitting_on_the_sign_in_screen_ends_the_app_without_waiting_for_the_code(emu):
+    """The device code waits up to ten minutes for someone to approve it: ctrl+q (or Esc)
+    on the sign-in screen must not leave the process polling for it, its screen gone."""
+    emu.configure(approval="manual")  # nobody approves
+    before = emu.counts()["CreateToken.device_code"]
+    terminal = Terminal([])
+    try:
+        terminal.wait_for("Open this URL in a browser", 30)
+        terminal.read(0.5)
+        terminal.type("\x11")  # ctrl+q
+        terminal.read(0.5)
+    finally:
+        code = terminal.close()
+    assert code == 0
+    polls = emu.counts()["CreateToken.device_code"] - before
+    time.sleep(1.5)
+    assert emu.counts()["CreateToken.device_code"] - before == polls  # and nothing polls on

@@ -20,11 +20,11 @@ from textual.widgets import Button, Footer, LoadingIndicator, Static
 
 from app.screens import rules_beside
 from app.models import Instance, Token
-from app.screens.worker_errors import ReportsWorkerErrors
+from app.screens.worker_errors import ReportsWorkerErrors, worker_cancelled
 from app.services.auth import TokenResult, get_token
-from app.services.errors import SsodeckError
+from app.services.errors import Cancelled, SsodeckError
 from app.services.login_ui import BrowserLoginUI
-from app.services.oidc import DevicePrompt
+from app.services.oidc import DevicePrompt, FlowOptions
 
 
 class ScreenLoginUI(BrowserLoginUI):
@@ -120,7 +120,9 @@ class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
     def _sign_in(self) -> None:
         ui = ScreenLoginUI(self)
         try:
-            result = self.sign_in(self.instance, ui=ui, force_login=self.force, renew=True)
+            result = self.sign_in(self.instance, ui=ui, force_login=self.force, renew=True, options=FlowOptions(cancelled=worker_cancelled()))
+        except Cancelled:  # the sign-in was cancelled (Esc), or the app is closing
+            return
         except SsodeckError as error:
             self.post_message(self.Finished(None, error))
             return

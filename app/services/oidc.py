@@ -16,15 +16,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from app.models import ClientRegistration, Instance, Token, utcnow
 from app.services import best_effort, token_cache
 from app.services.clients import client, endpoint_of, error_code, transport_problem
-from app.services.errors import LoginDenied, LoginExpired, LoginRequired, ServiceError
+from app.services.errors import Cancelled, LoginDenied, LoginExpired, LoginRequired, ServiceError
 from app.services.login_ui import LoginUI
-from app.services.ratelimit import is_retryable, retrying
+from app.services.ratelimit import CANCEL_CHECK, is_retryable, retrying
+
+if TYPE_CHECKING:
+    from app.services.loopback import LoopbackRedirect
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_ATTEMPTS = 4  # a refresh retries a passing 429/5xx this often before giving up
@@ -49,12 +52,43 @@ class RefreshRefused(LoginRequired):
 
 @dataclass
 class FlowOptions:
-    """Knobs tests turn down; the defaults are the AWS CLI's."""
+    """Knobs tests turn down; the defaults are the AWS CLI's. ``cancelled`` is asked while
+    the flow waits for the person (between device-code polls, for the browser's redirect):
+    once it says so the sign-in ends with ``Cancelled`` (an app closing does not wait
+    minutes for a code nobody will approve)."""
 
     slow_down_step: float = 5.0
     default_interval: float = 5.0
     pkce_timeout: float = 600.0
     sleep: Callable[[float], None] = time.sleep
+    cancelled: Callable[[], bool] | None = None
+
+    def pause(self, seconds: float) -> None:
+        """``sleep`` for ``seconds``, a slice at a time when the flow can be given up."""
+        if self.cancelled is None:
+            self.sleep(seconds)
+            return
+        end = time.monotonic() + seconds
+        while not self.cancelled():
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            self.sleep(min(left, CANCEL_CHECK))
+        raise Cancelled
+
+    def redirect(self, loopback: LoopbackRedirect) -> dict[str, str] | None:
+        """What the browser's redirect brought, or None once ``pkce_timeout`` has passed."""
+        if self.cancelled is None:
+            return loopback.wait(self.pkce_timeout)
+        end = time.monotonic() + self.pkce_timeout
+        while not self.cancelled():
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            result = loopback.wait(min(left, CANCEL_CHECK))
+            if result is not None:
+                return result
+        raise Cancelled
 
 
 def _oidc(instance: Instance) -> Any:
@@ -170,7 +204,7 @@ def device_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = 
         if not shown:
             ui.show_device_code(prompt)
             shown = True
-        options.sleep(interval)
+        options.pause(interval)
 
 
 def _start_device(oidc: Any, instance: Instance, registration: ClientRegistration) -> dict:
@@ -209,7 +243,7 @@ def pkce_login(instance: Instance, ui: LoginUI, options: FlowOptions | None = No
             "code_challenge": challenge,
         }
         ui.open_authorize_url(f"{endpoint_of(oidc)}/authorize?{urlencode(query)}")
-        result = loopback.wait(options.pkce_timeout)
+        result = options.redirect(loopback)
     if result is None:
         raise LoginExpired("the browser sign-in was not completed in time; run the login again")
     if result.get("state") != state:
