@@ -13,7 +13,7 @@ import termios
 import time
 from datetime import timedelta
 
-from _env import ROOT, as_installed, installed_command, installed_python, isolate
+from _env import ROOT, as_installed, installed_command, isolate
 
 START_URL = "https://bench.awsapps.com/start"
 REGION = "us-east-1"

@@ -102,7 +102,7 @@ def count_instructions(accounts: int, roles: int) -> None:
                 counts[kind] = next(int(line.split()[1]) for line in lines if line.startswith("totals:"))
     ours, floor, textual = counts["ssodeck"], counts["one-line"], counts["import"]
     print(f"accounts, roles     {accounts}, {roles} (cached listing, valid token)")
-    print(f"instructions to the first frame (millions, callgrind)")
+    print("instructions to the first frame (millions, callgrind)")
     print(f"  ssodeck           {ours / 1e6:8.1f}")
     print(f"  one-line app      {floor / 1e6:8.1f}   ssodeck runs {ours / floor:.3f}x as many, {(ours - floor) / 1e6:.1f} M more")
     print(f"  import textual.app{textual / 1e6:8.1f}   (Python's start included); after it ssodeck runs {(ours - textual) / 1e6:.1f} M, the one-line app {(floor - textual) / 1e6:.1f} M")
