@@ -150,7 +150,8 @@ class SsodeckApp(App[str | None]):
         for name in ("SIGCONT", "SIGTSTP"):
             number = getattr(signal, name, None)  # neither on Windows
             if number is not None:
-                signal.signal(number, signal.SIG_DFL)
+                with suppress(ValueError):  # only the main thread sets handlers (the app runs there)
+                    signal.signal(number, signal.SIG_DFL)
         # the CSS kept for the next start is written as the app closes: while it runs, the
         # pickling and the wait for the disk could land on a keystroke
         if self._save_styles is not None:

@@ -242,3 +242,45 @@ def test_rejected_credentials_and_unreachable_aws(emulated: Backend, monkeypatch
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_ADMIN", "http://127.0.0.1:9")
     with pytest.raises(ServiceError, match=r"cannot reach AWS \(connection failed at http://127.0.0.1:9/\) while listing Identity Center instances"):
         context().instance
+
+
+def test_a_fetch_given_up_is_not_remembered_and_one_waiting_for_it_fetches_itself() -> None:
+    """A walk given up mid-way (the explorer reloaded, say) must not leave its unfinished
+    fetches remembered as failures for the next walk over the same context."""
+    import threading
+
+    from app.services.admin.context import Memo
+    from app.services.errors import Cancelled
+
+    memo = Memo()
+    started, release = threading.Event(), threading.Event()
+    waited: list[object] = []
+
+    def given_up() -> str:
+        started.set()
+        release.wait(5)
+        raise Cancelled
+
+    def waiter() -> None:
+        waited.append(memo.get("arn", lambda: "described by the waiter"))
+
+    owner_failed: list[type] = []
+
+    def owner() -> None:
+        try:
+            memo.get("arn", given_up)
+        except Cancelled:
+            owner_failed.append(Cancelled)
+
+    first = threading.Thread(target=owner)
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=waiter)
+    second.start()  # waits for the owner's fetch
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert owner_failed == [Cancelled]
+    assert waited == ["described by the waiter"]
+    assert memo.get("arn", lambda: "again") == "described by the waiter"
+    assert memo.get("gone", lambda: "fetched") == "fetched"

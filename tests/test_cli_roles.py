@@ -175,3 +175,31 @@ def test_a_wait_for_a_permit_ends_when_the_work_is_given_up():
     with pytest.raises(Cancelled):
         limiter.acquire(cancelled)
     assert len(asked) == 3  # asked as it waited, and it stopped waiting when told
+
+
+def test_a_listing_given_up_as_its_last_accounts_finish_never_returns_short(monkeypatch):
+    """Given up while the last accounts are listed, the listing ends with ``Cancelled``: it
+    never returns (and so is never cached) without the accounts it skipped."""
+    import threading
+    import time
+
+    import pytest
+
+    from app.models import Account, Role, Token, utcnow
+    from app.services import portal
+    from app.services import roles as role_service
+    from app.services.errors import Cancelled
+
+    instance = Instance("https://short.awsapps.com/start", "eu-west-1")
+    given_up = threading.Event()
+
+    def iter_roles(instance, token, account_id, account_name="", cancelled=None):  # noqa: ANN001, ANN202 - the portal, stood in for
+        if account_id == "111111111111":
+            time.sleep(0.05)
+            given_up.set()  # given up as the first account's roles come in
+        return iter([Role(account_id, "Admin", account_name)])
+
+    monkeypatch.setattr(portal, "iter_roles", iter_roles)
+    accounts = [Account("111111111111", "A"), Account("222222222222", "B")]
+    with pytest.raises(Cancelled):
+        list(role_service.stream_roles(instance, Token(instance.start_url, instance.region, "t", utcnow()), workers=1, accounts=accounts, cancelled=given_up.is_set))

@@ -18,6 +18,9 @@ class Cancelled(Exception):
     not an error to report, only a way out of the work."""
 
 
+CANCEL_CHECK = 0.1  # seconds between looks, while work that can be given up waits, at whether it still should
+
+
 class SsodeckError(Exception):
     """Base for every error a face reports as one line on stderr."""
 

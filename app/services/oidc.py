@@ -22,9 +22,9 @@ from urllib.parse import urlencode
 from app.models import ClientRegistration, Instance, Token, utcnow
 from app.services import best_effort, token_cache
 from app.services.clients import client, endpoint_of, error_code, transport_problem
-from app.services.errors import Cancelled, LoginDenied, LoginExpired, LoginRequired, ServiceError
+from app.services.errors import CANCEL_CHECK, Cancelled, LoginDenied, LoginExpired, LoginRequired, ServiceError
 from app.services.login_ui import LoginUI
-from app.services.ratelimit import CANCEL_CHECK, is_retryable, retrying
+from app.services.ratelimit import is_retryable, retrying
 
 if TYPE_CHECKING:
     from app.services.loopback import LoopbackRedirect

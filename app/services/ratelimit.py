@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from app.services.clients import error_code
-from app.services.errors import Cancelled
+from app.services.errors import CANCEL_CHECK, Cancelled
 
 DEFAULT_RPS = 20.0
-CANCEL_CHECK = 0.1  # seconds between looks at whether work waiting for a permit is still wanted
 THROTTLE_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestLimitExceeded", "SlowDown"})
 T = TypeVar("T")
 
@@ -41,23 +40,11 @@ class RateLimiter:
         see ``cancelled_by``) is asked while waiting (a tenth of a second at a time) and before
         the permit is used: ``Cancelled`` once it says so, so that work given up does not wait
         its turn only to make a request nobody wants."""
-        if cancelled is None:
-            cancelled = getattr(_scope, "cancelled", None)
         with self._lock:
             now = time.monotonic()
             slot = max(now, self._next)
             self._next = slot + self._interval
-        delay = slot - now
-        if cancelled is None:
-            if delay > 0:
-                time.sleep(delay)
-            return
-        while not cancelled():
-            if delay <= 0:
-                return
-            time.sleep(min(delay, CANCEL_CHECK))
-            delay = slot - time.monotonic()
-        raise Cancelled
+        pause(slot - now, cancelled)
 
 
 _scope = threading.local()
@@ -73,6 +60,25 @@ def cancelled_by(cancelled: Callable[[], bool] | None) -> Iterator[None]:
         yield
     finally:
         _scope.cancelled = before
+
+
+def pause(seconds: float, cancelled: Callable[[], bool] | None = None) -> None:
+    """Sleep ``seconds``. With ``cancelled`` (by default the one this thread is under, see
+    ``cancelled_by``), a tenth of a second at a time, asking it each time and once more at the
+    end: ``Cancelled`` as soon as it says so."""
+    if cancelled is None:
+        cancelled = getattr(_scope, "cancelled", None)
+    if cancelled is None:
+        if seconds > 0:
+            time.sleep(seconds)
+        return
+    end = time.monotonic() + seconds
+    while not cancelled():
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(min(left, CANCEL_CHECK))
+    raise Cancelled
 
 
 _limiters: dict[str, RateLimiter] = {}
@@ -122,8 +128,8 @@ def call_limited(
     cancelled: Callable[[], bool] | None = None,
 ) -> T:
     """Run ``fn`` under the limiter, retrying throttling and 5xx with full-jitter backoff
-    (``cancelled``: see ``RateLimiter.acquire``)."""
-    return retrying(fn, attempts=attempts, base=base, cap=cap, stats=stats, before=lambda: limiter.acquire(cancelled))
+    (``cancelled``, asked while waiting for a permit or between tries: see ``pause``)."""
+    return retrying(fn, attempts=attempts, base=base, cap=cap, stats=stats, before=lambda: limiter.acquire(cancelled), sleep=lambda seconds: pause(seconds, cancelled))
 
 
 def retrying(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from app.models import Account, Instance, Role, Token, utcnow
 from app.services import best_effort
 from app.services.atomic import atomic_write
-from app.services.errors import AccessDenied, Cancelled, LoginRequired
+from app.services.errors import CANCEL_CHECK, AccessDenied, Cancelled, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
 from app.timefmt import from_z, to_z
 
@@ -54,9 +54,6 @@ class Listing(NamedTuple):
 
     def age(self, now: datetime | None = None) -> timedelta:
         return (now or utcnow()) - self.fetched_at
-
-
-CANCEL_CHECK = 0.1  # seconds between looks at whether a listing is still wanted, while accounts' roles come in
 
 
 def max_age() -> timedelta:
@@ -188,7 +185,7 @@ def stream_roles(
 
     def roles_of(account: Account) -> list[Role]:
         if stopping():
-            return []
+            raise Cancelled  # never an account left out of a listing that then looks complete
         try:
             return list(portal.iter_roles(instance, token, account.account_id, account.name, cancelled))
         except AccessDenied as denied:

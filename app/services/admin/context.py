@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from app.admin_models import AdminInstance
 from app.services.admin.clients import AdminClients, open_clients
-from app.services.errors import AmbiguousInstance, ConfigError, InstanceNotFound
+from app.services.errors import AmbiguousInstance, Cancelled, ConfigError, InstanceNotFound
 
 T = TypeVar("T")
 INSTANCE_ID = re.compile(r"(sso)?ins-[a-zA-Z0-9-.]{16}")
@@ -30,18 +30,30 @@ class Memo:
         self._futures: dict[Hashable, Future] = {}
 
     def get(self, key: Hashable, fetch: Callable[[], T]) -> T:
-        with self._lock:
-            future = self._futures.get(key)
-            owner = future is None
+        """A fetch given up (``Cancelled``) is not remembered: whoever asks next fetches
+        again, and one that was waiting for it fetches itself."""
+        while True:
+            with self._lock:
+                future = self._futures.get(key)
+                owner = future is None
+                if owner:
+                    future = self._futures[key] = Future()
+            assert future is not None
             if owner:
-                future = self._futures[key] = Future()
-        assert future is not None
-        if owner:
+                try:
+                    future.set_result(fetch())
+                except Cancelled as error:
+                    with self._lock:
+                        if self._futures.get(key) is future:
+                            del self._futures[key]
+                    future.set_exception(error)
+                    raise
+                except BaseException as error:
+                    future.set_exception(error)
             try:
-                future.set_result(fetch())
-            except BaseException as error:
-                future.set_exception(error)
-        return future.result()
+                return future.result()
+            except Cancelled:
+                continue  # the fetch waited for was given up by the work that made it
 
     def put(self, key: Hashable, value: Any) -> None:
         """Remember a value a listing brought along (a user from ListUsers, say)."""

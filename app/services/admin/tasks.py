@@ -15,8 +15,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from app.services.errors import Cancelled
-from app.services.ratelimit import CANCEL_CHECK, cancelled_by
+from app.services.errors import CANCEL_CHECK, Cancelled
+from app.services.ratelimit import cancelled_by
 
 T = TypeVar("T")
 R = TypeVar("R")
