@@ -182,3 +182,31 @@ def test_quitting_on_the_sign_in_screen_ends_the_app_without_waiting_for_the_cod
     polls = emu.counts()["CreateToken.device_code"] - before
     time.sleep(1.5)
     assert emu.counts()["CreateToken.device_code"] - before == polls  # and nothing polls on
+
+
+def test_quitting_while_a_role_action_retries_a_failing_request_ends_the_app_at_once(emu):
+    """A request that fails with 503 is retried with backoff, eight times over half a minute:
+    ctrl+q must not wait for the retries."""
+    from app.models import Instance
+    from app.services import roles as listing_service
+    from app_support import sign_in
+
+    listing_service.fetch_listing(Instance(emu.start_url, emu.region), sign_in(emu))
+    emu.configure(failures={"GetRoleCredentials": {"status": 503, "count": 100}})
+    terminal = Terminal([])
+    try:
+        terminal.wait_for("roles in", 30)
+        terminal.type("\t")  # to the list: the cursor on the first account
+        terminal.read(0.3)
+        terminal.type("\x1b[B")  # down to its first role
+        terminal.read(0.3)
+        terminal.type("e")  # copy its exports: its credentials are asked for, and refused
+        terminal.read(1.0)
+        terminal.type("\x11")  # ctrl+q while the request is retried
+        terminal.read(0.5)
+    finally:
+        code = terminal.close()
+    assert code == 0
+    tries = emu.counts()["GetRoleCredentials"]
+    time.sleep(2)
+    assert emu.counts()["GetRoleCredentials"] == tries < 8  # no retry after the app closed

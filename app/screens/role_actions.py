@@ -17,7 +17,7 @@ from textual.message import Message
 from app.models import Role
 from app.printable import printable
 from app.services import settings
-from app.services.errors import LoginRequired, SsodeckError
+from app.services.errors import Cancelled, LoginRequired, SsodeckError
 
 if TYPE_CHECKING:
     from app.services.targets import Target
@@ -117,8 +117,14 @@ class RoleActions:
 
     @work(thread=True, exit_on_error=False, group="actions")
     def _in_worker(self, job: Callable[[], Message | None]) -> None:
+        from app.screens.worker_errors import worker_cancelled
+        from app.services.ratelimit import cancelled_by
+
         try:
-            message = job()
+            with cancelled_by(worker_cancelled()):  # its requests' retries end when the app closes
+                message = job()
+        except Cancelled:
+            return
         except SsodeckError as error:
             message = self.Failed(error)
         if message is not None:

@@ -94,6 +94,8 @@ def get_role_credentials(instance: Instance, token: Token, account_id: str, role
     """GetRoleCredentials; the portal's expiration is epoch milliseconds."""
     try:
         answer = _call(instance, "get_role_credentials", accessToken=token.access_token, accountId=account_id, roleName=role_name)
+    except Cancelled:
+        raise
     except Exception as error:
         mapped = portal_error(error, f"getting credentials for role {role_name} in account {account_id}", instance, token)
         if isinstance(mapped, AccessDenied):
