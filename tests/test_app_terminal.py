@@ -73,6 +73,26 @@ class Terminal:
             os.close(self.leader)
 
 
+def signed_in_with_a_cached_listing(emu) -> None:  # noqa: ANN001 - the fixture
+    """A token and a cached listing for the emulator's instance: the app starts on its roles."""
+    from app.models import Instance
+    from app.services import roles as listing_service
+    from app_support import sign_in
+
+    listing_service.fetch_listing(Instance(emu.start_url, emu.region), sign_in(emu))
+
+
+def copy_the_first_roles_exports(terminal: Terminal, wait: float) -> None:
+    """From the roles view: to the list, down to the first account's first role, and `e`
+    (its credentials are asked of Identity Center); then ``wait`` seconds."""
+    terminal.type("\t")  # to the list: the cursor on the first account
+    terminal.read(0.3)
+    terminal.type("\x1b[B")  # down to its first role
+    terminal.read(0.3)
+    terminal.type("e")
+    terminal.read(wait)
+
+
 def test_demo_in_a_terminal_finds_a_role_by_typing_and_quits_cleanly():
     org = generate_org(accounts=DEMO_ACCOUNTS, seed=DEMO_SEED)
     roles = [Role(a.account_id, name, a.name) for a, names in org.portal_view(org.default_user) for name in names]
@@ -112,12 +132,7 @@ def test_a_closed_terminal_or_a_kill_ends_the_demo_and_removes_its_home(tmp_path
 def test_quitting_while_the_listing_is_checked_ends_the_app_without_finishing_the_listing(emu):
     """The cached listing's check lists every account at the rate Identity Center allows
     (here one request a second): ctrl+q must not wait for it, nor leave it running."""
-    from app.models import Instance
-    from app.services import roles as listing_service
-    from app_support import sign_in
-
-    token = sign_in(emu)
-    listing_service.fetch_listing(Instance(emu.start_url, emu.region), token)  # the cache the app starts from
+    signed_in_with_a_cached_listing(emu)
     visible = len(emu.org.portal_view(emu.org.default_user))
     before = emu.counts()
     terminal = Terminal([], env={"SSODECK_MAX_RPS": "1"})
@@ -141,21 +156,12 @@ def test_a_terminal_closing_while_the_app_closes_does_not_bring_it_back(emu):
     (after ctrl+z); one that arrives while the app is already closing, waiting for a
     request under way, must not start reading the terminal again: that kept the process
     alive for good, spinning on the closed terminal."""
-    from app.models import Instance
-    from app.services import roles as listing_service
-    from app_support import sign_in
-
-    listing_service.fetch_listing(Instance(emu.start_url, emu.region), sign_in(emu))
+    signed_in_with_a_cached_listing(emu)
     emu.configure(latency_ms={"GetRoleCredentials": 3000})  # the export's request is under way as the app closes
     terminal = Terminal([])
     try:
         terminal.wait_for("roles in", 30)
-        terminal.type("\t")  # to the list: the cursor on the first account
-        terminal.read(0.3)
-        terminal.type("\x1b[B")  # down to its first role
-        terminal.read(0.3)
-        terminal.type("e")  # copy its exports: asks Identity Center for its credentials
-        terminal.read(0.3)
+        copy_the_first_roles_exports(terminal, 0.3)
         terminal.type("\x11")  # ctrl+q while the answer is awaited
         terminal.read(0.5)
         terminal.process.send_signal(signal.SIGCONT)
@@ -187,21 +193,12 @@ def test_quitting_on_the_sign_in_screen_ends_the_app_without_waiting_for_the_cod
 def test_quitting_while_a_role_action_retries_a_failing_request_ends_the_app_at_once(emu):
     """A request that fails with 503 is retried with backoff, eight times over half a minute:
     ctrl+q must not wait for the retries."""
-    from app.models import Instance
-    from app.services import roles as listing_service
-    from app_support import sign_in
-
-    listing_service.fetch_listing(Instance(emu.start_url, emu.region), sign_in(emu))
+    signed_in_with_a_cached_listing(emu)
     emu.configure(failures={"GetRoleCredentials": {"status": 503, "count": 100}})
     terminal = Terminal([])
     try:
         terminal.wait_for("roles in", 30)
-        terminal.type("\t")  # to the list: the cursor on the first account
-        terminal.read(0.3)
-        terminal.type("\x1b[B")  # down to its first role
-        terminal.read(0.3)
-        terminal.type("e")  # copy its exports: its credentials are asked for, and refused
-        terminal.read(1.0)
+        copy_the_first_roles_exports(terminal, 1.0)  # its credentials are asked for, and refused
         terminal.type("\x11")  # ctrl+q while the request is retried
         terminal.read(0.5)
     finally:

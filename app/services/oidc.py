@@ -24,7 +24,7 @@ from app.services import best_effort, token_cache
 from app.services.clients import client, endpoint_of, error_code, transport_problem
 from app.services.errors import CANCEL_CHECK, Cancelled, LoginDenied, LoginExpired, LoginRequired, ServiceError
 from app.services.login_ui import LoginUI
-from app.services.ratelimit import is_retryable, retrying
+from app.services.ratelimit import is_retryable, pause, retrying
 
 if TYPE_CHECKING:
     from app.services.loopback import LoopbackRedirect
@@ -65,16 +65,7 @@ class FlowOptions:
 
     def pause(self, seconds: float) -> None:
         """``sleep`` for ``seconds``, a slice at a time when the flow can be given up."""
-        if self.cancelled is None:
-            self.sleep(seconds)
-            return
-        end = time.monotonic() + seconds
-        while not self.cancelled():
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            self.sleep(min(left, CANCEL_CHECK))
-        raise Cancelled
+        pause(seconds, self.cancelled, self.sleep)
 
     def redirect(self, loopback: LoopbackRedirect) -> dict[str, str] | None:
         """What the browser's redirect brought, or None once ``pkce_timeout`` has passed."""

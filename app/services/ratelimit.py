@@ -62,22 +62,22 @@ def cancelled_by(cancelled: Callable[[], bool] | None) -> Iterator[None]:
         _scope.cancelled = before
 
 
-def pause(seconds: float, cancelled: Callable[[], bool] | None = None) -> None:
-    """Sleep ``seconds``. With ``cancelled`` (by default the one this thread is under, see
-    ``cancelled_by``), a tenth of a second at a time, asking it each time and once more at the
-    end: ``Cancelled`` as soon as it says so."""
+def pause(seconds: float, cancelled: Callable[[], bool] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+    """``sleep`` for ``seconds``. With ``cancelled`` (by default the one this thread is under,
+    see ``cancelled_by``), a tenth of a second at a time, asking it each time and once more at
+    the end: ``Cancelled`` as soon as it says so."""
     if cancelled is None:
         cancelled = getattr(_scope, "cancelled", None)
     if cancelled is None:
         if seconds > 0:
-            time.sleep(seconds)
+            sleep(seconds)
         return
     end = time.monotonic() + seconds
     while not cancelled():
         left = end - time.monotonic()
         if left <= 0:
             return
-        time.sleep(min(left, CANCEL_CHECK))
+        sleep(min(left, CANCEL_CHECK))
     raise Cancelled
 
 

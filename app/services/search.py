@@ -190,8 +190,7 @@ class TextSearch(Generic[T]):
         import numpy as np
 
         if self._originals is None:
-            originals = [aligned(self._text(item))[:_FIELD_MAX] for item in self.items]
-            texts = [text.lower() for text in originals]
+            originals, texts = _searched(self.items, self._text)
             self._texts = texts
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
             self._long = lengths > MASKED
@@ -500,11 +499,16 @@ def rank(items: Sequence[T], query: str, text: Callable[[T], str]) -> list[T]:
     terms = terms_of(query)
     if len(items) > PLAIN_LIMIT or not terms:
         return [items[index] for index in TextSearch(items, text).search(query)]
-    originals = [aligned(text(item))[:_FIELD_MAX] for item in items]
-    texts = [original.lower() for original in originals]
+    originals, texts = _searched(items, text)
     keys = sorted(key for key in (_coarse_key(searched, index, terms) for index, searched in enumerate(texts)) if key is not None)
     head, _ = _refined(texts, originals, [key & _INDEX_MASK for key in keys[:FINE_LIMIT]], terms)
     return [items[index] for index in head] + [items[key & _INDEX_MASK] for key in keys[FINE_LIMIT:]]
+
+
+def _searched(items: Sequence[T], text: Callable[[T], str]) -> tuple[list[str], list[str]]:
+    """Each item's search text as written (``aligned``, cut to ``_FIELD_MAX``) and in lower case."""
+    originals = [aligned(text(item))[:_FIELD_MAX] for item in items]
+    return originals, [original.lower() for original in originals]
 
 
 def _coarse_key(text: str, index: int, terms: list[str]) -> int | None:
@@ -512,13 +516,10 @@ def _coarse_key(text: str, index: int, terms: list[str]) -> int | None:
     letters' first places in order, as ``TextSearch._scan`` matches every item at once."""
     span, first = 0, len(text)
     for term in terms:
-        start = end = text.find(term[0])
-        for letter in term[1:]:
-            if end < 0:
-                break
-            end = text.find(letter, end + 1)
-        if end < 0:
+        end = _forward(text, term, 0)
+        if end is None:
             return None
+        start = text.find(term[0])
         span += end + 1 - start
         first = min(first, start)
     return (min(span, _FIELD_MAX) << 48) | (first << 36) | (len(text) << 24) | index
