@@ -101,6 +101,7 @@ class SsodeckApp(App[str | None]):
         self.set_timer(1.0, self._first_frame_out)
         if not self.is_headless:
             self._end_on_hangup()
+            _resume_only_after_a_stop()
 
         for notice in self.startup_notices:
             self.notify(notice, severity="information", timeout=8)
@@ -244,6 +245,34 @@ class SsodeckApp(App[str | None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+
+def _resume_only_after_a_stop() -> None:
+    """Textual's terminal driver resumes the app on every SIGCONT, meant for the return from a
+    stop (SIGTSTP): it starts reading the terminal again. One that comes while the app runs
+    (``kill -CONT``, a debugger letting go, a stop and continue it never saw) started a second
+    reader, and ctrl+q then never ended the app. SIGCONT is passed on only after a stop."""
+    stop_signal, continue_signal = getattr(signal, "SIGTSTP", None), getattr(signal, "SIGCONT", None)
+    if stop_signal is None or continue_signal is None:  # Windows
+        return
+    on_stop, on_continue = signal.getsignal(stop_signal), signal.getsignal(continue_signal)
+    if not (callable(on_stop) and callable(on_continue)):  # not a driver that suspends
+        return
+    stopped = False
+
+    def stop(number: int, frame: object) -> None:
+        nonlocal stopped
+        stopped = True  # before the driver's handler, which stops the process in it
+        on_stop(number, frame)
+
+    def resume(number: int, frame: object) -> None:
+        nonlocal stopped
+        if stopped:
+            stopped = False
+            on_continue(number, frame)
+
+    signal.signal(stop_signal, stop)
+    signal.signal(continue_signal, resume)
 
 
 def _discover() -> tuple[list[Instance], str]:

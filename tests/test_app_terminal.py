@@ -207,3 +207,43 @@ def test_quitting_while_a_role_action_retries_a_failing_request_ends_the_app_at_
     tries = emu.counts()["GetRoleCredentials"]
     time.sleep(2)
     assert emu.counts()["GetRoleCredentials"] == tries < 8  # no retry after the app closed
+
+
+def test_a_continue_signal_while_the_app_runs_leaves_it_reading_the_terminal_once(emu):
+    """Textual's driver resumes the app on SIGCONT, meant for a return from a stop. One that
+    comes while the app runs (``kill -CONT``, a debugger letting go) started a second reader
+    of the terminal, and ctrl+q then never ended the app."""
+    signed_in_with_a_cached_listing(emu)
+    terminal = Terminal([])
+    try:
+        terminal.wait_for("roles in", 30)
+        terminal.process.send_signal(signal.SIGCONT)
+        terminal.read(0.5)
+        terminal.type("zzqx")
+        terminal.wait_for("No role matches 'zzqx'", 10)
+        terminal.type("\x11")  # ctrl+q
+        terminal.read(0.5)
+    finally:
+        code = terminal.close()
+    assert code == 0
+
+
+def test_a_stopped_app_comes_back_when_continued(emu):
+    """A stop (SIGTSTP, as from a shell's job control) puts the terminal back as it was and
+    stops the process; the continue after it brings the app back, keys and all."""
+    signed_in_with_a_cached_listing(emu)
+    terminal = Terminal([])
+    try:
+        terminal.wait_for("roles in", 30)
+        terminal.process.send_signal(signal.SIGTSTP)
+        terminal.read(0.5)
+        assert os.waitpid(terminal.process.pid, os.WUNTRACED | os.WNOHANG)[1] & 0xFF == 0x7F  # stopped
+        terminal.process.send_signal(signal.SIGCONT)
+        terminal.read(0.5)
+        terminal.type("zzqx")
+        terminal.wait_for("No role matches 'zzqx'", 10)
+        terminal.type("\x11")  # ctrl+q
+        terminal.read(0.5)
+    finally:
+        code = terminal.close()
+    assert code == 0
