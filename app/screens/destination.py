@@ -31,16 +31,20 @@ class DestinationScreen(ModalScreen[ConsoleChoice | None]):
     DEFAULT_CSS = rules_beside(__file__)
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
-    def __init__(self, role_label: str, *, region: str, destination: str | None = None) -> None:
+    def __init__(self, role_label: str, *, region: str, destination: str | None = None, action: str = "open") -> None:
+        """``action``: what Enter does and the dialog offers first: "open" the console or
+        "copy" its sign-in URL (the other stays a button away)."""
         super().__init__()
         self.role_label = role_label
+        self.action = action
         self.start_region = region
         self.destination = destination
 
     def compose(self) -> ComposeResult:
         regions = list(dict.fromkeys([self.start_region, *COMMON_REGIONS]))
         with Vertical(id="dest-box"):
-            yield Static(f"Open the AWS console as {self.role_label}", id="dest-title", markup=False)
+            title = f"Open the AWS console as {self.role_label}" if self.action == "open" else f"Copy a console sign-in URL for {self.role_label}"
+            yield Static(title, id="dest-title", markup=False)
             yield OptionList(*(Option(Content(f"{name:<28} {path}"), id=path) for name, path in COMMON_DESTINATIONS), id="dest-list", compact=True)
             yield Input(value=self.destination or "", placeholder="or a console path, e.g. /s3/buckets/my-bucket", id="dest-path", compact=True)
             with Horizontal(id="dest-row"):
@@ -48,8 +52,11 @@ class DestinationScreen(ModalScreen[ConsoleChoice | None]):
                 yield Select([(r, r) for r in regions], value=self.start_region, allow_blank=False, id="dest-region", compact=True)
             yield Static("", id="dest-error", markup=False)
             with Horizontal(id="dest-buttons"):
-                yield Button("Open console", id="open", variant="primary")
-                yield Button("Copy URL", id="copy")
+                buttons = {"open": "Open console", "copy": "Copy URL"}
+                first = self.action
+                yield Button(buttons[first], id=first, variant="primary")
+                for other in buttons.keys() - {first}:
+                    yield Button(buttons[other], id=other)
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -64,18 +71,18 @@ class DestinationScreen(ModalScreen[ConsoleChoice | None]):
 
     @on(OptionList.OptionSelected, "#dest-list")
     def _selected(self) -> None:
-        self._finish("open")
+        self._finish(self.action)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             self.dismiss(None)
         else:
-            self._finish(event.button.id or "open")
+            self._finish(event.button.id or self.action)
 
     @on(Input.Submitted, "#dest-path")
     def _submitted(self) -> None:
-        self._finish("open")
+        self._finish(self.action)
 
     def _finish(self, action: str) -> None:
         path = self.query_one("#dest-path", Input).value.strip() or "/console/home"

@@ -165,7 +165,7 @@ class RoleActions:
             return
         remembered = self._remembered(role)
         screen = DestinationScreen(f"{role.role_name} in {role.account_name or role.account_id}",
-                                   region=remembered.get("region") or self._region(), destination=remembered.get("destination"))  # fmt: skip
+                                   region=remembered.get("region") or self._region(), destination=remembered.get("destination"), action=action)  # fmt: skip
         self.app.push_screen(screen, lambda choice: self._console_chosen(role, choice))  # type: ignore[attr-defined]
 
     def action_console_url(self) -> None:
