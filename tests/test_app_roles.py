@@ -163,6 +163,30 @@ async def test_typing_narrows_to_fuzzy_matches_best_first_with_highlights(emu):
         assert len(shown_roles(app)) == len(reachable(emu))
 
 
+async def test_each_letter_typed_puts_the_cursor_on_the_best_match_and_enter_acts_on_it(emu):
+    """The cursor follows the query's best match as it changes (it stayed on a role that
+    still matched, far down, and Enter acted on it); emptied, the filter gives the tree back
+    with the cursor on the role it was on."""
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    roles = reachable(emu)
+    query = next(q for q in ("rea", "adm", "dev", "prd") if rank_roles(roles, q[:-1])[0] != rank_roles(roles, q)[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        tree = app.screen.query_one(RoleTree)
+        for typed in range(1, len(query) + 1):
+            await pilot.press(query[typed - 1])
+            assert tree.current_role == rank_roles(roles, query[:typed])[0], query[:typed]
+        best = tree.current_role
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert f"{best.role_name} in {best.account_name}" in str(app.screen.query_one("#menu-title").render())
+        await pilot.press("escape", "escape")  # the menu, then the filter
+        await pilot.pause(0.1)
+        assert len(shown_roles(app)) == len(roles) and tree.current_role == best
+
+
 async def test_the_garbage_collector_waits_for_a_pause_in_typing(emu):
     """A collector pass over a big listing's leftovers costs a third of a keystroke: while
     keys come, none runs; at a pause, one does and the collector is back as it was."""

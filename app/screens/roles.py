@@ -314,11 +314,13 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self._settling = None
         settle_heap()
 
-    def _rebuild(self) -> None:
-        """Show the tree, or the ranked matches of the filter, keeping the cursor's role."""
+    def _rebuild(self, *, query_changed: bool = False) -> None:
+        """Show the tree, or the ranked matches of the filter, keeping the cursor's role; a
+        changed query puts the cursor on its best match (Enter acts on what is on top), and
+        the filter emptied puts it back in the tree on the role it was on."""
         tree = self.query_one(RoleTree)
-        keep = tree.current_role
         query = self.query_one("#filter", Input).value
+        keep = None if query_changed and query.strip() else tree.current_role
         if query.strip():
             source = MatchRows(self.search, self.search.ranked(query), query, self.favourites)
             empty = f"No role matches {query.strip()!r}: every letter must appear in order in the account name, ID or role name."
@@ -353,7 +355,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self._rebuild()
+        self._rebuild(query_changed=True)
         if self._settling is not None:  # still typing: later
             self._settling.reset()
         if self._checking is not None:  # typing as soon as the app is up: the check waits for a pause
