@@ -126,8 +126,19 @@ async def test_one_instance_opens_straight_into_its_roles_and_another_replaces_i
             assert "roles in" in str(app.screen.query_one("#status").render())
 
 
-async def test_no_instance_says_how_to_get_one(aws_home, monkeypatch):
+async def test_no_instance_says_how_to_get_one_and_doing_so_leads_to_the_sign_in(emu, monkeypatch):
+    for name in ("AWS_DEFAULT_SSO_START_URL", "AWS_DEFAULT_SSO_REGION"):
+        monkeypatch.delenv(name, raising=False)
     app = app_for(Outside())
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: isinstance(app.screen, NoInstanceScreen), "the explanation")
-        assert "ssodeck --demo" in _text(app.screen)
+        text = _text(app.screen)
+    assert "ssodeck --demo" in text
+    section = [line.strip() for line in text.splitlines() if line.strip().startswith(("[sso-session ", "sso_start_url =", "sso_region ="))]
+    assert len(section) == 3
+    advice = "\n".join(section) + "\n"
+    write_config(None, advice.replace("https://YOUR-ORG.awsapps.com/start", emu.start_url).replace("us-east-1", emu.region))
+    app = app_for(Outside())
+    async with app.run_test(size=SIZE) as pilot:  # as the advice says: run it again
+        await _until(pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in")
+        assert app.screen.instance == Instance(emu.start_url, emu.region, "my-org")

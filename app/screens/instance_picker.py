@@ -45,10 +45,15 @@ class InstancePickerScreen(Screen[Instance | None]):
 
 NO_INSTANCE = """No Identity Center instance is configured here.
 
-Add an [sso-session] to ~/.aws/config, set AWS_DEFAULT_SSO_START_URL and
-AWS_DEFAULT_SSO_REGION, or sign in once with:
+Add yours to ~/.aws/config (its start URL, and the region it is in):
 
-    ssodeck login https://YOUR-ORG.awsapps.com/start us-east-1
+    [sso-session my-org]
+    sso_start_url = https://YOUR-ORG.awsapps.com/start
+    sso_region = us-east-1
+
+or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION, then run ssodeck
+again: it signs you in. (`ssodeck configure populate --sso-session my-org` then
+writes a profile for each of your roles.)
 
 To look around without an AWS account, run:  ssodeck --demo
 """
