@@ -314,6 +314,8 @@ async def test_a_role_without_admin_rights_is_told_which_role_to_try(emu):
         assert problem.startswith(f"{roles[0]} in {account.name} cannot read Identity Center assignments; try an administrator role such as AdministratorAccess in the management account")
         assert app.screen.query_one("#explorer-body").display is False
         assert "r tries again · Esc goes back" in str(app.screen.query_one("#explorer-hint").render())
+        offered = {binding.action for _, binding, enabled, _ in app.screen.active_bindings.values() if enabled}
+        assert "back" in offered and not {"why", "export"} & offered  # nothing to ask why of, or export
         await pilot.press("escape")
         assert isinstance(app.screen, RolesScreen)
 
@@ -345,6 +347,16 @@ async def test_ssodeck_admin_opens_the_explorer_alone_with_aws_credentials(emula
         assert sorted(shown(app)) == sorted(name for name, _, _ in ACCOUNTS)
         await pilot.press("escape")
         assert isinstance(app.screen, ExplorerScreen)  # nothing under it to go back to
+
+        def offered() -> set[str]:
+            return {binding.action for _, binding, enabled, _ in app.screen.active_bindings.values() if enabled}
+
+        assert "back" not in offered() and {"why", "export"} <= offered()  # so the footer does not offer Esc
+        await pilot.press(*"mg")
+        assert "back" in offered()  # Esc clears the filter
+        await pilot.press("escape")
+        assert "back" not in offered()
+
 
 
 

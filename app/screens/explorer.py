@@ -171,7 +171,7 @@ class ExplorerScreen(Screen[None]):
         self.problem = None
         self._loading(True)
         self.query_one("#explorer-message", Static).update(f"Reading every assignment of the instance ({self.access.label})…")
-        self.query_one("#explorer-hint", Static).update("Esc goes back.")
+        self.query_one("#explorer-hint", Static).update("Esc goes back." if self.closable else "ctrl+q quits.")
         self.query_one("#explorer-progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#explorer-progress").display = True
         self.query_one("#explorer-message").remove_class("failed")
@@ -218,7 +218,8 @@ class ExplorerScreen(Screen[None]):
         self.query_one("#explorer-message", Static).update(text)
         self.query_one("#explorer-message").add_class("failed")
         self.query_one("#explorer-progress").display = False
-        self.query_one("#explorer-hint", Static).update("r tries again · Esc goes back")
+        self.query_one("#explorer-hint", Static).update("r tries again · " + ("Esc goes back" if self.closable else "ctrl+q quits"))
+        self.refresh_bindings()
         self.query_one("#explorer-status", Static).update("")
 
     @on(Ready)
@@ -254,6 +255,17 @@ class ExplorerScreen(Screen[None]):
         else:
             shown, empty = everything, f"No {PIVOT_NAMES[self.pivot]}s here."
         self.query_one(SubjectList).show(shown, query=query, keep=keep, empty=empty)
+        self.refresh_bindings()  # what Esc does, and whether why and export can run (check_action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers the keys that do something now: why and export once the
+        assignments are read, and Back while there is somewhere to go back to (the explorer
+        alone has nowhere to go from its top: ctrl+q quits it)."""
+        if action in ("why", "export") and self.loaded is None:
+            return False
+        if action == "back" and not self.closable and not (self.trail or self.queries[self.pivot]):
+            return False
+        return super().check_action(action, parameters)
 
     @on(SubjectList.Highlighted, "#explorer-subjects")
     def _highlighted(self, message: SubjectList.Highlighted) -> None:
