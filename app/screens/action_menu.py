@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.screens import rules_beside
@@ -31,6 +31,7 @@ class ActionMenuScreen(ModalScreen[str | None]):
         with Vertical(id="menu-box"):
             yield Static(printable(f"{self.role.role_name} in {self.role.account_name or self.role.account_id} ({self.role.account_id})"), id="menu-title", markup=False)
             yield OptionList(*(Option(Content(f"{key}  {text}"), id=name) for name, text, key in self.actions), id="menu-list")
+        yield Footer()  # this dialog's keys, over the screen's beneath it
 
     @on(OptionList.OptionSelected, "#menu-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from app.screens import rules_beside
@@ -58,6 +58,7 @@ class DestinationScreen(ModalScreen[ConsoleChoice | None]):
                 for other in buttons.keys() - {first}:
                     yield Button(buttons[other], id=other)
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # this dialog's keys, over the screen's beneath it
 
     def on_mount(self) -> None:
         known = [path for _, path in COMMON_DESTINATIONS]

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from app.screens import rules_beside
 from app.printable import printable
@@ -75,6 +75,7 @@ class ExportScreen(ModalScreen[Path | None]):
             with Horizontal(id="export-buttons"):
                 yield Button("Save", id="save", variant="primary", disabled=True)
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # this dialog's keys, over the screen's beneath it
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

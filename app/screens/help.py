@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from app.screens import rules_beside
 
@@ -39,3 +39,4 @@ class HelpScreen(ModalScreen[None]):
             yield Static("ssodeck — keys", id="help-title")
             yield Static("\n".join(lines), markup=False)
             yield Static("\nEsc closes this help.", markup=False)
+        yield Footer()  # this dialog's keys, over the screen's beneath it

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from app.screens import rules_beside
 from app.models import Instance, Role
@@ -49,6 +49,7 @@ class ProfileWriteScreen(ModalScreen[str | None]):
             with Horizontal(id="profile-buttons"):
                 yield Button("Write", id="write", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # this dialog's keys, over the screen's beneath it
 
     def on_mount(self) -> None:
         self._plan()
