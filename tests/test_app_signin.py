@@ -45,6 +45,8 @@ async def test_a_denied_sign_in_can_be_tried_again(emu):
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.failed, "the denial")
         assert "Sign-in failed: the sign-in request was denied" in _text(app.screen)
+        offered = {binding.action for _, binding, enabled, _ in app.screen.active_bindings.values() if enabled}
+        assert "retry" in offered and not {"copy_url", "open_url"} & offered  # the denied code's URL is no use
         emu.configure(approval="auto")
         await pilot.press("r")
         await roles_ready(pilot, app)

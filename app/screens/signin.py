@@ -114,6 +114,7 @@ class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
         self.query_one("#signin-code", Static).update("")
         self.query_one("#signin-url", Static).update("")
         self.query_one("#signin-step", Static).update("Starting the sign-in…")
+        self.refresh_bindings()
         self._sign_in()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
@@ -141,6 +142,7 @@ class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
         self.query_one("#signin-step", Static).update(lead)
         self.query_one("#signin-code", Static).update(prompt.user_code)
         self.query_one("#signin-url", Static).update(prompt.verification_uri_complete)
+        self.refresh_bindings()
         self._tick()
 
     @on(BrowserStep)
@@ -149,6 +151,7 @@ class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
         lead = "Your browser has been opened to sign in. If it did not open, visit:" if message.opened else "Open this URL in a browser on this machine:"
         self.query_one("#signin-step", Static).update(lead)
         self.query_one("#signin-url", Static).update(message.url)
+        self.refresh_bindings()
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
@@ -156,6 +159,9 @@ class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
             self.dismiss(message.token)
             return
         self.failed = True
+        self.url = None  # the code or the browser's sign-in it named is over
+        self.query_one("#signin-url", Static).update("")
+        self.refresh_bindings()
         self.query_one("#signin-wait").display = False
         self.query_one("#signin-retry").display = True
         self.query_one("#signin-code", Static).update("")
@@ -168,6 +174,15 @@ class SignInScreen(ReportsWorkerErrors, ModalScreen[Token | None]):
         left = int((self.expires_at - datetime.now(self.expires_at.tzinfo)).total_seconds())
         text = f"Waiting for approval… the code expires in {left // 60}:{left % 60:02d}" if left > 0 else "The code has expired."
         self.query_one("#signin-expiry", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what can be done now: the URL while there is one to use, and
+        trying again once the sign-in has failed."""
+        if action in ("copy_url", "open_url") and not self.url:
+            return False
+        if action == "retry" and not self.failed:
+            return False
+        return super().check_action(action, parameters)
 
     def action_copy_url(self) -> None:
         if self.url:
