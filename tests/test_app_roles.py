@@ -187,6 +187,19 @@ async def test_each_letter_typed_puts_the_cursor_on_the_best_match_and_enter_act
         assert len(shown_roles(app)) == len(roles) and tree.current_role == best
 
 
+async def test_the_listings_age_in_the_status_line_keeps_up_with_the_clock(emu):
+    sign_in(emu)
+    now = [utcnow()]
+    app = app_for(Outside(), clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        status = app.screen.query_one("#status")
+        assert str(status.render()).endswith("listed just now")
+        now[0] += timedelta(minutes=7, seconds=30)
+        await pilot.pause(1.2)  # a tick of the session's countdown
+        assert str(status.render()).endswith("listed 7 min ago")
+
+
 async def test_the_garbage_collector_waits_for_a_pause_in_typing(emu):
     """A collector pass over a big listing's leftovers costs a third of a keystroke: while
     keys come, none runs; at a pause, one does and the collector is back as it was."""

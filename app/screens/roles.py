@@ -116,6 +116,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self._ordered = False  # the listing's accounts and roles are in tree order
         self.settled = False  # the first frame is out: background work may start
         self._resumed = False  # shown at least once (see on_screen_resume)
+        self._listed: tuple[datetime, str] | None = None  # when the listing on show was made, and its age as the status shows it
         self._settling: Timer | None = None  # a pending settle_heap (see _settle_when_idle)
         self._checking: Timer | None = None  # the pending start of the cached listing's check (see _filter_changed)
 
@@ -241,7 +242,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
                 self.fetched_at = message.fetched_at or self.fetched_at  # the listing on show still holds: its tree and search too
             else:
                 self._take(message.accounts, message.roles, message.fetched_at, ordered=message.ordered)
-            self._status(f"{self._counts()} · listed {age_text(message.fetched_at, self.now()) if message.fetched_at else 'just now'}")
+            self._show_listed(message.fetched_at or self.now())
             return
         self.streaming = True
         progress = message.progress
@@ -341,7 +342,15 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         return f"{len(self.roles)} roles in {len({r.account_id for r in self.roles}) or len(self.accounts)} accounts"
 
     def _status(self, text: str) -> None:
+        self._listed = None
         self.query_one("#status", Static).update(text, layout=False)  # the line's size is fixed (1fr, one row)
+
+    def _show_listed(self, at: datetime) -> None:
+        """The status of a complete listing, made ``at``: its age, kept up to date (_tick)."""
+        age = age_text(at, self.now())
+        if self._listed != (at, age):
+            self._status(f"{self._counts()} · listed {age}")
+            self._listed = (at, age)
 
     def _load_settings(self) -> None:
         try:
@@ -455,6 +464,8 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         return commands
 
     def _tick(self) -> None:
+        if self._listed is not None:
+            self._show_listed(self._listed[0])
         role = self.query_one(RoleTree).current_role
         credentials = credential_cache.load(self.instance, role.account_id, role.role_name) if role else None
         self.query_one(SessionBar).show(
