@@ -256,6 +256,24 @@ async def test_favourites_persist_in_the_settings_file_and_come_first(emu):
         assert rows[0].title == "★ Favourites" and rows[1].role == role
 
 
+async def test_a_session_turned_down_by_identity_center_shows_as_over_in_the_header(emu):
+    """The token's own expiry is an hour away, but Identity Center has ended the session:
+    the action that finds out says so, and the header stops counting down."""
+    sign_in(emu)
+    outside = Outside()
+    app = app_for(outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await roles_ready(pilot, app)
+        assert "Session" in app.screen.query_one(SessionBar).render().plain
+        for what in ("access_token", "refresh_token"):
+            emu.expire_now(what)
+        await pilot.press("down", "tab", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert "not signed in — l signs in" in app.screen.query_one(SessionBar).render().plain
+    assert any("Press l to sign in again" in note for note in outside.notes) and outside.copied == []
+
+
 async def test_copy_env_and_json_put_the_role_credentials_on_the_clipboard(emu):
     sign_in(emu)
     outside = Outside()

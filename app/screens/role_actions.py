@@ -277,4 +277,6 @@ class RoleActions:
         self._tick()  # type: ignore[attr-defined]
 
     def on_role_actions_failed(self, message: Failed) -> None:
+        if isinstance(message.error, LoginRequired):  # the session is over, whatever its token said
+            self.session_ended()  # type: ignore[attr-defined]
         self.notify(failure_text(message.error), severity="error", timeout=10)  # type: ignore[attr-defined]

@@ -259,6 +259,12 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
         self.session_until = message.token.expires_at if message.token is not None else None
         self._tick()
 
+    def session_ended(self) -> None:
+        """Identity Center turned the session down (ended, revoked, expired early): the header
+        says so, and l signs in again."""
+        self.session_until = None
+        self._tick()
+
     @on(NeedsSignIn)
     def _needs_sign_in(self) -> None:
         from app.screens.signin import SignInScreen
@@ -268,8 +274,7 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     def _signed_in(self, token: Token | None) -> None:
         if token is None:
             self._status("Not signed in: press l to sign in, ctrl+q to quit.")
-            self.session_until = None
-            self._tick()
+            self.session_ended()
             return
         self.session_until = token.expires_at
         self._tick()
