@@ -227,6 +227,20 @@ async def test_why_and_who_list_every_path(emu):
         assert app.screen.query_one(SubjectList).current.name == "alice"
 
 
+async def test_an_export_named_for_another_format_is_written_in_it(emu, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    async with exploring(emu) as (pilot, app):
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = "mine.json"  # CSV was chosen
+        await pilot.pause()
+        assert app.screen.query_one("#export-format").value == "json"
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert len(json.loads((tmp_path / "mine.json").read_text())) == len(emu.org.assignments)
+
+
 async def test_export_writes_the_view_as_filtered(emu, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     outside = Outside()

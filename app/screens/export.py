@@ -120,8 +120,14 @@ class ExportScreen(ModalScreen[Path | None]):
             self.action_save()
 
     @on(Input.Changed, "#export-path")
-    def _path_changed(self) -> None:
+    def _path_changed(self, event: Input.Changed) -> None:
+        """A name ending in another format's extension (``.json`` while CSV is chosen)
+        chooses that format: the file holds what its name says."""
         self.replace_path = None
+        extension = Path(event.value.strip()).suffix.lower().removeprefix(".")
+        chooser = self.query_one("#export-format", Select)
+        if extension in self.formats and chooser.value != extension:
+            chooser.value = extension
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#save")
