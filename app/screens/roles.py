@@ -269,6 +269,8 @@ class RolesScreen(RoleActions, ReportsWorkerErrors, Screen[None]):
     def _needs_sign_in(self) -> None:
         from app.screens.signin import SignInScreen
 
+        self._status("Signing in…" if not self.roles else f"{self._counts()} · signing in to check for changes…")
+
         self.app.push_screen(SignInScreen(self.instance), self._signed_in)
 
     def _signed_in(self, token: Token | None) -> None:
