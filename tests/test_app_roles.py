@@ -200,6 +200,19 @@ async def test_the_listings_age_in_the_status_line_keeps_up_with_the_clock(emu):
         assert str(status.render()).endswith("listed 7 min ago")
 
 
+async def test_a_query_that_matches_nothing_says_so_in_full_in_a_narrow_terminal(emu):
+    sign_in(emu)
+    app = app_for(Outside())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await roles_ready(pilot, app)
+        await pilot.press(*"zzqx")
+        await pilot.pause(0.1)
+        tree = app.screen.query_one(RoleTree)
+        lines = [tree.render_line(y).text.strip() for y in range(4)]
+    said = " ".join(line for line in lines if line)
+    assert said == tree.empty and all(len(line) <= 78 for line in lines)  # wrapped at word ends, nothing cut
+
+
 async def test_the_garbage_collector_waits_for_a_pause_in_typing(emu):
     """A collector pass over a big listing's leftovers costs a third of a keystroke: while
     keys come, none runs; at a pause, one does and the collector is back as it was."""

@@ -51,6 +51,7 @@ class CursorList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.empty = ""
+        self._wrapped: tuple[tuple[str, int], list[str]] = (("", 0), [])  # empty, wrapped to a width (see _empty_lines)
         self._looks: dict[str, Style] = {}
         self._frame = (0, 0, 0, 0)  # the frame being drawn: first row shown, width of the rows, of the content, rows
 
@@ -137,11 +138,22 @@ class CursorList(ScrollView, can_focus=True):
         index = top + y
         base = self.look()
         if index >= count:
-            if index == 0 and self.empty:
-                return fitted_line([Segment("  " + printable(self.empty), self.muted(base))], width, base, full)
+            if count == 0 and self.empty:
+                lines = self._empty_lines(width)
+                if index < len(lines):
+                    return fitted_line([Segment(lines[index], self.muted(base))], width, base, full)
             return Strip.blank(full, base)
         style = base + self.look("cursor-list--cursor") if index == self.cursor else base
         return fitted_line(self.row_segments(index, style), width, style, full)
+
+    def _empty_lines(self, width: int) -> list[str]:
+        """``empty`` wrapped at word ends to ``width`` cells (less its two-cell indent)."""
+        key = (self.empty, width)
+        if self._wrapped[0] != key:
+            import textwrap
+
+            self._wrapped = (key, ["  " + line for line in textwrap.wrap(printable(self.empty), max(10, width - 3))])
+        return self._wrapped[1]
 
     def muted(self, style: Style) -> Style:
         return style + self.look("cursor-list--detail")
