@@ -140,6 +140,20 @@ async def test_invalid_input_keeps_next_disabled_until_fixed(emu, aws_home) -> N
         assert next_enabled(wizard)
 
 
+async def test_the_name_preview_shows_each_names_role_in_a_small_terminal(emu, aws_home) -> None:
+    write_config(aws_home, START)
+    app, _ = signed_in_app(emu, start="wizard")
+    async with app.run_test(size=SMALL) as pilot:
+        wizard = await wizard_step(pilot, NAMING)
+        await settle(pilot)
+        shown = wizard.query_one(NamePreviewList)
+        assert shown.preview is not None and shown.size.height > 0
+        for y in range(min(shown.size.height, len(shown.preview))):
+            row = shown.preview.row(shown.scroll_offset.y + y)
+            line = shown.render_line(y).text.rstrip()
+            assert f"  {row.role.role_name[:12]}" in line, line  # what each name is for starts with its role where the account would not fit
+
+
 async def test_back_and_forward_keep_every_choice(emu, aws_home) -> None:
     write_config(aws_home, START)
     app, _ = signed_in_app(emu, start="wizard")

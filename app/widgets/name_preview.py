@@ -83,10 +83,13 @@ class NamePreviewList(ScrollView, can_focus=True):
         looks = self._styles()
         if self.preview is None or index >= len(self.preview):
             return Strip.blank(width, looks[""])
-        return Strip(self._segments(self.preview.row(index), min(self.name_width, max(12, width * 3 // 5)), looks)).crop_extend(0, width, looks[""])
+        name_width = min(self.name_width, max(12, width // 2))
+        return Strip(self._segments(self.preview.row(index), name_width, looks, width - 2 - name_width)).crop_extend(0, width, looks[""])
 
-    def _segments(self, row: PreviewRow, name_width: int, looks: dict[str, Style]) -> list[Segment]:
-        """The name in a column of ``name_width`` cells (at most three fifths of the line), then what it is for."""
+    def _segments(self, row: PreviewRow, name_width: int, looks: dict[str, Style], room: int = 1_000) -> list[Segment]:
+        """The name in a column of ``name_width`` cells (at most half the line), then
+        what it is for, in ``room`` cells: the account, role and region, or where that does
+        not fit, the role and region first (the account, which the name mostly says, is cut)."""
         if row.shared:
             mark, style = "! ", looks["shared"]
         elif row.renamed:
@@ -99,7 +102,10 @@ class NamePreviewList(ScrollView, can_focus=True):
         if cell_len(name) > name_width:
             name = name[: name_width - 1] + "…"
         role = row.role
-        detail = f"  {printable(role.account_name or role.account_id)} ({role.account_id}) · {role.role_name} · {row.region}"
+        account = f"{printable(role.account_name or role.account_id)} ({role.account_id})"
+        detail = f"  {account} · {role.role_name} · {row.region}"
+        if cell_len(detail) > room:  # the role and region first, the account (cut short) after them
+            detail = f"  {role.role_name} · {row.region} · {account}"
         return [Segment(mark, style), Segment(name + " " * max(0, name_width - cell_len(name)), style), Segment(detail, looks["detail"])]
 
 
