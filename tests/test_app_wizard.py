@@ -200,7 +200,7 @@ async def test_the_roles_view_opens_the_wizard_and_gets_its_outcome(emu, aws_hom
         assert any(n.message.startswith("Wrote ~/.aws/config") for n in app._notifications)
 
 
-def test_interactive_populate_starts_the_wizard_from_the_flags(monkeypatch) -> None:
+def test_interactive_populate_starts_the_wizard_from_the_flags(monkeypatch, capsys) -> None:
     import app.tui
     from headless.group import cli
 
@@ -210,5 +210,11 @@ def test_interactive_populate_starts_the_wizard_from_the_flags(monkeypatch) -> N
     assert result.exit_code == 0, result.output
     assert started == [{"start": "wizard", "instance": None, "choices": PopulateChoices(("eu-west-1",), NamingOptions(separator="_"), prune=True)}]
     assert "Wrote ~/.aws/config: 1 added" in result.stderr
+    monkeypatch.setattr(app.tui, "run", lambda **options: None)  # cancelled: nothing written
+    from headless.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(["configure", "populate", "--interactive"])
+    assert ended.value.code == 130 and capsys.readouterr().err == "ssodeck: aborted\n"
     refused = CliRunner().invoke(cli, ["configure", "populate", "--interactive", "--dry-run"])
     assert refused.exit_code == 2 and "--dry-run and --interactive cannot be combined" in refused.stderr

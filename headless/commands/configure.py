@@ -220,5 +220,6 @@ def _wizard(choices: PopulateChoices, start_url: str | None, sso_region: str | N
     from app.tui import run
 
     outcome = run(start="wizard", instance=instance, choices=choices)
-    if outcome:
-        note(outcome)
+    if not outcome:  # cancelled before writing: a script must not take it for done
+        raise click.exceptions.Abort()  # "ssodeck: aborted", exit 130 (as for ctrl+c)
+    note(outcome)
