@@ -39,6 +39,11 @@ def _run_app(*, demo: bool) -> None:
     run(demo=demo)
 
 
+class StdoutClosed(Exception):
+    """stdout's reader went away (EPIPE). click turns a BrokenPipeError into a silent exit 1,
+    even outside standalone mode, so the group carries it past click as this (not an OSError)."""
+
+
 def _run_click(args: list[str]) -> None:
     import click
 
@@ -46,6 +51,7 @@ def _run_click(args: list[str]) -> None:
     from headless.messages import show_warnings
 
     show_warnings()
+    _buffered_stdout()
     try:
         cli.main(args=args, prog_name="ssodeck", standalone_mode=False)
     except click.exceptions.Abort:
@@ -63,7 +69,11 @@ def _guarded(body: Callable[[], None]) -> None:
     from app.services.errors import SsodeckError
 
     try:
-        body()
+        try:
+            body()
+        finally:
+            if sys.stdout is not None:
+                sys.stdout.flush()  # what is still buffered fails here, not silently at interpreter exit
     except SsodeckError as error:
         from headless.messages import describe_error, note
 
@@ -72,7 +82,8 @@ def _guarded(body: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         _say("ssodeck: interrupted")
         sys.exit(130)
-    except BrokenPipeError:
+    except (BrokenPipeError, StdoutClosed):
+        _discard_stdout()
         sys.exit(141)
     except OSError as error:
         _say(f"ssodeck: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
@@ -82,6 +93,28 @@ def _guarded(body: Callable[[], None]) -> None:
             raise
         _say(f"ssodeck: unexpected {type(error).__name__}; run again with SSODECK_DEBUG=1 for details")
         sys.exit(70)
+
+
+def _buffered_stdout() -> None:
+    """Under PYTHONUNBUFFERED (``python -u``) stdout writes straight to the file, and a short
+    write (its reader gone midway) drops the rest without an error: write through a buffer,
+    which writes everything or raises."""
+    import io
+
+    stream = sys.stdout
+    if isinstance(getattr(stream, "buffer", None), io.FileIO):
+        raw = io.FileIO(stream.fileno(), "w", closefd=False)
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=stream.encoding, errors=stream.errors,
+                                      line_buffering=stream.line_buffering, write_through=True)
+
+
+def _discard_stdout() -> None:
+    """stdout is closed: what is left in its buffer goes nowhere, and the interpreter's last
+    flush finds nothing to complain about ("Exception ignored ... BrokenPipeError")."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def _say(line: str) -> None:

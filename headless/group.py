@@ -7,8 +7,11 @@ subcommand.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
@@ -56,6 +59,26 @@ class LazyGroup(click.Group):
                 return None
             raise
         return getattr(module, attribute)
+
+    # A closed stdout leaves both as ``StdoutClosed``: click would make its BrokenPipeError a
+    # silent exit 1, and the entry point exits 141 for it (parsing prints --help and --version).
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _stdout_closed():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> object:
+        with _stdout_closed():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _stdout_closed() -> Iterator[None]:
+    from headless.cli import StdoutClosed
+
+    try:
+        yield
+    except BrokenPipeError as error:
+        raise StdoutClosed from error
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from app.models import Instance
 from app.services import token_cache
 from app.services.auth import get_token
@@ -159,3 +161,35 @@ def test_logout_uses_the_login_variables(emu, aws_home):
     env = {"AWS_DEFAULT_SSO_START_URL": "", "AWS_DEFAULT_SSO_REGION": "", "AWS_SSO_LOGIN_DEFAULT_SSO_START_URL": emu.start_url, "AWS_SSO_LOGIN_DEFAULT_SSO_REGION": emu.region}
     done = run_cli("logout", env=env)
     assert done.returncode == 0 and f"Signed out of {emu.start_url}" in done.stderr
+
+
+def _with_reader_gone(args: list[str], *, unbuffered: str, read: int) -> tuple[int, str]:
+    """Run ``ssodeck ARGS`` into a pipe whose reader takes ``read`` bytes and goes away (``| head -c``;
+    with 0, a reader that closed before the command wrote anything)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}  # "" is unset; a user's "1" leaves stdout unbuffered
+    if read:
+        child = subprocess.Popen([sys.executable, "-m", "headless", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        assert len(child.stdout.read(read)) == read
+        child.stdout.close()
+    else:
+        reader, writer = os.pipe()
+        os.close(reader)
+        child = subprocess.Popen([sys.executable, "-m", "headless", *args], stdout=writer, stderr=subprocess.PIPE, env=env)
+        os.close(writer)
+    stderr = child.stderr.read().decode()
+    return child.wait(timeout=60), stderr
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_reader_that_goes_away_early_ends_every_command_with_141_and_no_message(emu, aws_home, unbuffered):
+    account, role = _legacy_profile(emu, aws_home)
+    get_token(Instance(emu.start_url, emu.region), ui=Browser(), options=FAST)
+    # a diff well over a pipe's 64 KiB, so the reader leaves while it is being written
+    regions = [f"--region=eu-west-{n}" for n in range(1, 25)]
+    runs = {"populate --dry-run": _with_reader_gone(["configure", "populate", *regions, "--dry-run"], unbuffered=unbuffered, read=100)}
+    for args in (["--help"], ["roles"], ["roles", "-o", "json"], ["check"], ["credential-process", "--account-id", account, "--role-name", role],
+                 ["console", "launch", "--print", "--profile", "p"], ["export", "--profile", "p"]):
+        runs[" ".join(args)] = _with_reader_gone(args, unbuffered=unbuffered, read=0)
+    for command, (code, stderr) in runs.items():
+        assert code == 141, (command, code, stderr)
+        assert not any(word in stderr for word in ("Traceback", "Exception", "ssodeck:", "rror")), (command, stderr)
