@@ -70,6 +70,35 @@ def test_warm_path_imports_no_botocore_and_matches_the_full_command(emu, aws_hom
     assert fast.stdout == full.stdout
 
 
+@pytest.mark.parametrize("bad", [
+    {"AccessKeyId": 5, "SecretAccessKey": None, "SessionToken": "c", "Expiration": "2099-01-01T00:00:00Z"},
+    {"AccessKeyId": 5, "SecretAccessKey": "b", "SessionToken": "c", "Expiration": "2099-01-01T00:00:00Z"},
+    {"AccessKeyId": "a", "SecretAccessKey": ["b"], "SessionToken": "c", "Expiration": "2099-01-01T00:00:00Z"},
+    {"AccessKeyId": "a", "SecretAccessKey": "b", "SessionToken": "", "Expiration": "2099-01-01T00:00:00Z"},
+    {"AccessKeyId": "a", "SecretAccessKey": "b", "SessionToken": "c", "Expiration": "2099-01-01T00:00:00Z", "AccountId": 7},
+])
+def test_a_cached_entry_of_the_wrong_types_is_replaced_by_fresh_credentials(emu, aws_home, bad):
+    account, role = _role(emu)
+    _profiles(emu, aws_home, account, role)
+    _login_session(emu)
+    path = credential_path(Instance(emu.start_url, emu.region, "corp"), account, role)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    runs = {
+        "credential-process": ("credential-process", "--profile", "dev"),
+        "credential-process flags": ("credential-process", "--profile", "dev", "--account-id", account),
+        "export": ("export", "--profile", "dev"),
+        "run-as": ("run-as", "--profile", "dev", "--", sys.executable, "-c", "import os; print(os.environ['AWS_ACCESS_KEY_ID'])"),
+    }
+    for name, args in runs.items():
+        path.write_text(json.dumps({"ProviderType": "sso", "Credentials": bad}))
+        done = run_cli(*args)
+        assert done.returncode == 0 and done.stderr == "", (name, done.stderr)
+        fresh = json.loads(path.read_text())["Credentials"]
+        assert str(fresh["AccessKeyId"]).startswith("ASIA") and fresh["AccessKeyId"] in done.stdout, (name, done.stdout)
+        if name.startswith("credential-process"):
+            assert json.loads(done.stdout)["AccountId"] == account
+
+
 def test_credential_process_without_session_says_how_to_log_in(emu, aws_home):
     account, role = _role(emu)
     _profiles(emu, aws_home, account, role)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from app.models import Instance, RoleCredentials
 
 INSTANCE_KEY = "ssodeckInstance"
+FIELDS = ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")
 
 
 def key_for(start_url: str, session_name: str | None, account_id: str, role_name: str) -> str:
@@ -42,12 +43,22 @@ def credential_path(instance: Instance, account_id: str, role_name: str) -> Path
     return cli_cache_dir() / f"{key_for(instance.start_url, instance.session_name, account_id, role_name)}.json"
 
 
+def _credentials(data: object) -> dict | None:
+    """The ``Credentials`` object of a cache file's content, if it is one: its four fields
+    non-empty strings (and its AccountId, if any, a string). Anything else, whoever wrote it,
+    is no entry, as invalid JSON is: fresh credentials are fetched rather than handed on."""
+    creds = data.get("Credentials") if isinstance(data, dict) else None
+    if not isinstance(creds, dict) or not all(isinstance(creds.get(key), str) and creds[key] for key in FIELDS):
+        return None
+    return creds if isinstance(creds.get("AccountId") or "", str) else None
+
+
 def read_fresh(path: str | Path) -> dict | None:
     """The ``Credentials`` object of a cache file with more than 15 minutes left, else None."""
     try:
         with open(path, encoding="utf-8") as handle:
-            creds = json.load(handle)["Credentials"]
-        if not (creds["AccessKeyId"] and creds["SecretAccessKey"] and creds["SessionToken"]):
+            creds = _credentials(json.load(handle))
+        if creds is None:
             return None
         expiration = creds["Expiration"]
         deadline = z_in(REFRESH_SECONDS)
@@ -61,8 +72,9 @@ def load(instance: Instance, account_id: str, role_name: str) -> RoleCredentials
     from app.models import RoleCredentials
 
     try:
-        data = json.loads(credential_path(instance, account_id, role_name).read_text(encoding="utf-8"))
-        creds = data["Credentials"]
+        creds = _credentials(json.loads(credential_path(instance, account_id, role_name).read_text(encoding="utf-8")))
+        if creds is None:
+            return None
         return RoleCredentials(
             access_key_id=creds["AccessKeyId"],
             secret_access_key=creds["SecretAccessKey"],
