@@ -70,6 +70,19 @@ def test_bad_input_is_one_line(emu):
     assert mixed.returncode == 4 and account.account_id in mixed.stdout and mixed.stderr.count("\n") == 1
 
 
+def test_a_role_cache_ttl_that_is_no_number_of_seconds_is_one_line_exit_2(emu):
+    _login(emu)
+    assert run_cli("roles").returncode == 0  # a cached listing, which the TTL is checked against
+    for value in ("inf", "1e400", "nan", "abc", "-5"):
+        bad = run_cli("roles", env={"SSODECK_ROLE_CACHE_TTL": value})
+        assert bad.returncode == 2 and bad.stdout == "", (value, bad.stderr)
+        assert bad.stderr == f"ssodeck: {value!r} (SSODECK_ROLE_CACHE_TTL) is not a number of seconds like 3600\n"
+    calls = emu.counts()["ListAccountRoles"]
+    assert "cached" in run_cli("roles", env={"SSODECK_ROLE_CACHE_TTL": "600"}).stderr
+    never = run_cli("roles", env={"SSODECK_ROLE_CACHE_TTL": "0"})
+    assert never.returncode == 0 and emu.counts()["ListAccountRoles"] > calls
+
+
 def test_rejected_token_is_refreshed_else_login_is_named(emu):
     _login(emu)
     emu.expire_now("access_token")  # revoked at Identity Center, still valid in the file

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from app.models import Account, Instance, Role, Token, utcnow
 from app.services import best_effort
 from app.services.atomic import atomic_write
-from app.services.errors import CANCEL_CHECK, AccessDenied, Cancelled, LoginRequired
+from app.services.errors import CANCEL_CHECK, AccessDenied, BadValue, Cancelled, LoginRequired
 from app.services.paths import sha1_hex, ssodeck_cache_dir
 from app.timefmt import from_z, to_z
 
@@ -57,10 +57,18 @@ class Listing(NamedTuple):
 
 
 def max_age() -> timedelta:
-    try:
-        return timedelta(seconds=float(os.environ["SSODECK_ROLE_CACHE_TTL"]))
-    except (KeyError, ValueError):
+    """SSODECK_ROLE_CACHE_TTL (seconds; 0 never serves the cache), else an hour. A value that
+    is no number of seconds (abc, nan, inf, -5) is refused (exit 2), never guessed at."""
+    value = os.environ.get("SSODECK_ROLE_CACHE_TTL", "").strip()
+    if not value:
         return DEFAULT_MAX_AGE
+    try:
+        seconds = float(value)
+        if seconds >= 0:
+            return timedelta(seconds=seconds)
+    except (ValueError, OverflowError):  # not a number; nan; inf or too large for a timedelta
+        pass
+    raise BadValue(f"{value!r} (SSODECK_ROLE_CACHE_TTL) is not a number of seconds like 3600")
 
 
 def cache_path(instance: Instance) -> Path:
@@ -306,9 +314,10 @@ def get_listing(
     The callbacks follow a fresh listing as it streams in (see ``fetch_listing``); a cached
     listing has all its roles at once and calls none of them.
     """
+    fresh_for = max_age()  # refused at once if malformed, cache or no cache
     if not refresh:
         cached = load_cached(instance)
-        if cached is not None and cached.age() < max_age():
+        if cached is not None and cached.age() < fresh_for:
             return cached
     token = token_source()
     events = {"on_role": on_role, "on_account": on_account, "on_progress": on_progress, "cancelled": cancelled}
