@@ -73,6 +73,13 @@ def load_file(path: Path) -> list[Document]:
 
 
 def load_text(text: str, name: str) -> list[Document]:
+    try:
+        return _documents(text, name)
+    except RecursionError:  # thousands of [[[...]]], or an alias inside itself (Groups: &a [*a])
+        raise InvalidInput(f"{name}: nested too deeply (or an alias contains itself)") from None
+
+
+def _documents(text: str, name: str) -> list[Document]:
     if text.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(text, object_pairs_hook=_unique_keys(name))
