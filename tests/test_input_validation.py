@@ -46,6 +46,41 @@ def test_malformed_regions_are_refused_before_anything_happens(emu, aws_home, ar
     assert sum(emu.counts().values()) == 0  # nothing was sent
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "source"),
+    [
+        (("configure", "profile", "ok2", "-a", "abc", "-r", "AdministratorAccess", "--region", "us-east-1", "--non-interactive"), {}, "'abc' (--account-id)"),
+        (("configure", "profile", "ok2", "-a", "1234567890123", "-r", "Admin", "--region", "us-east-1", "--non-interactive"), {}, "'1234567890123' (--account-id)"),
+        (("credential-process", "--account-id", "abc", "--role-name", "X"), {}, "'abc' (--account-id)"),
+        (("credential-process", "--role-name", "X"), {"AWS_SSO_ACCOUNT_ID": "1234 5678 9012"}, "'1234 5678 9012' (AWS_SSO_ACCOUNT_ID)"),
+        (("run-as", "-a", "12345678901x", "-r", "X", "--", "true"), {}, "'12345678901x' (--account-id)"),
+        (("export", "-a", "1234-5678-9012", "-r", "X"), {}, "'1234-5678-9012' (--account-id)"),
+        (("console", "launch", "-a", "abc", "-r", "X", "--print"), {}, "'abc' (--account-id)"),
+    ],
+)
+def test_malformed_account_ids_are_refused_before_anything_happens(emu, aws_home, args, env, source):
+    get_token(Instance(emu.start_url, emu.region), ui=Browser(), options=FAST)  # signed in: only the ID stops it
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    write_config(aws_home, "# mine\n")
+    emu.reset_counters()
+    done = run_cli(*args, env=env)
+    assert done.returncode == 2, done.stderr
+    assert _one_line(done) == f"ssodeck: {source} is not an AWS account ID like 123456789012 (12 digits)"
+    assert config.read_text() == "# mine\n" and done.stdout == ""
+    assert sum(emu.counts().values()) == 0  # nothing was sent
+
+
+def test_an_account_id_in_a_profile_is_checked_and_a_short_number_still_padded(emu, aws_home):
+    get_token(Instance(emu.start_url, emu.region), ui=Browser(), options=FAST)
+    write_config(aws_home, f"[profile bad]\nsso_start_url = {emu.start_url}\nsso_region = {emu.region}\nsso_account_id = 12345678901O\nsso_role_name = X\n")
+    emu.reset_counters()
+    done = run_cli("credential-process", "--profile", "bad")
+    assert done.returncode == 2 and _one_line(done) == "ssodeck: '12345678901O' (sso_account_id of profile bad) is not an AWS account ID like 123456789012 (12 digits)"
+    assert sum(emu.counts().values()) == 0
+    padded = run_cli("credential-process", "--account-id", "42", "--role-name", "X")  # 000000000042, as before
+    assert padded.returncode == 4 and "account 000000000042" in padded.stderr
+
+
 @pytest.mark.parametrize("url", ["https://", "https:// x", "ftp://example.com/start", "https://exa mple.com/start", "http://:80/"])
 def test_malformed_start_urls_are_not_sent(emu, url):
     emu.reset_counters()

@@ -72,9 +72,11 @@ def profile_choices(config: AwsConfig, name: str, *, account_id: str | None, rol
     region = region or text_value(existing, "region") or configured_region()
     if region:
         validation.region(region)
+    if account_id:
+        account_id = validation.account_id(format_account_id(account_id))
     return ProfileChoices(
         instance=instance,
-        account_id=format_account_id(account_id) if account_id else text_value(existing, "sso_account_id") or None,
+        account_id=account_id or text_value(existing, "sso_account_id") or None,
         role_name=role_name or text_value(existing, "sso_role_name") or None,
         region=region,
     )

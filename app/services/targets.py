@@ -50,7 +50,7 @@ def resolve_target(
 ) -> Target:
     """Combine flags, (optionally) the AWS_SSO_* variables and a profile into one target."""
     env = os.environ if environ is None else environ
-    region_flag = region
+    region_flag, account_flag = region, account_id
     if read_env:
         start_url = start_url or env.get("AWS_SSO_START_URL") or None
         sso_region = sso_region or env.get("AWS_SSO_REGION") or None
@@ -62,10 +62,12 @@ def resolve_target(
     instance = _instance(config, profile, start_url, sso_region, command, env)
     _require(account, "account", "--account-id", "sso_account_id", profile)
     _require(role, "role", "--role-name", "sso_role_name", profile)
+    account_source = "--account-id" if account_flag else "AWS_SSO_ACCOUNT_ID" if account_id else f"sso_account_id of profile {profile}"
+    account = validation.account_id(format_account_id(account), account_source)
     region = region or text_value(section, "region") or None
     if region:
         validation.region(region, "--region" if region_flag else f"region of profile {profile}")
-    return Target(instance, format_account_id(account), role, region, profile)
+    return Target(instance, account, role, region, profile)
 
 
 def _instance(config: AwsConfig, profile: str | None, start_url: str | None, sso_region: str | None, command: str, env: Mapping[str, str]) -> Instance:
