@@ -33,6 +33,19 @@ def test_dry_run_prints_a_diff_and_writes_nothing(emu, aws_home):
     assert path.read_text() == USER_CONFIG
 
 
+def test_a_region_given_twice_counts_once_where_it_first_came(emu, aws_home):
+    path = write_config(aws_home, USER_CONFIG)
+    _login(emu)
+    once = run_cli("configure", "populate", "-r", "us-east-1", "-r", "eu-west-1", "--dry-run")
+    twice = run_cli("configure", "populate", "-r", "us-east-1", "-r", "eu-west-1", "-r", "us-east-1", "-r", "eu-west-1", "--dry-run")
+    assert twice.returncode == once.returncode == 0, twice.stderr
+    assert f"{2 * _visible(emu)} added" in twice.stderr
+    assert twice.stdout == once.stdout  # us-east-1 the first region (names without it), eu-west-1 the second
+    written = run_cli("configure", "populate", "-r", "eu-west-1", "-r", "eu-west-1")
+    assert written.returncode == 0 and f"{_visible(emu)} added" in written.stderr
+    assert path.read_text().count("[profile ") == _visible(emu) + 1  # and [profile mine]
+
+
 def test_populate_keeps_user_lines_and_reruns_byte_identical(emu, aws_home):
     path = write_config(aws_home, USER_CONFIG)
     _login(emu)

@@ -120,7 +120,7 @@ def plan_populate(
     """
     if not regions:
         raise ConfigError("populate needs at least one region (--region)")
-    validation.regions(regions)
+    regions = validation.regions(list(dict.fromkeys(regions)))  # a region given twice counts once, where it first came
     if sso_session:
         instance = dataclasses.replace(instance, session_name=sso_session)
     if not naming_validated:

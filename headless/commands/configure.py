@@ -183,7 +183,7 @@ def configure_populate(start_url, sso_region, regions, dry_run, config_defaults,
         safe_account_names=safe_account_names,
     )
     choices = PopulateChoices(
-        tuple(regions) or tuple(r for r in (configured_region(),) if r), naming, existing_config_action, sso_session, credential_process, prune,
+        tuple(dict.fromkeys(regions)) or tuple(r for r in (configured_region(),) if r), naming, existing_config_action, sso_session, credential_process, prune,
         tuple(config_defaults), on_duplicate,
     )  # fmt: skip
     if interactive:
