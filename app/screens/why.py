@@ -88,7 +88,7 @@ class WhyScreen(Screen[Link | None]):
         self.found: list[AccessPath] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Why can a user reach an account, and who can", id="why-title")
+        yield Static("Why can a user reach an account, and who can reach it?", id="why-title")
         with Horizontal(id="why-pickers"):
             with Vertical(classes="why-picker"):
                 yield Input(placeholder="user (letters in order)", id="why-user-filter", select_on_focus=False, compact=True, validate_on=())
