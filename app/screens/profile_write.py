@@ -58,7 +58,6 @@ class ProfileWriteScreen(ModalScreen[str | None]):
     def _plan(self) -> None:
         name = self.query_one("#profile-name", Input).value.strip()
         region = self.query_one("#profile-region", Input).value.strip()
-        error = self.query_one("#profile-error", Static)
         write = self.query_one("#write", Button)
         try:
             if not name:
@@ -70,12 +69,19 @@ class ProfileWriteScreen(ModalScreen[str | None]):
             )  # fmt: skip
         except SsodeckError as problem:
             self.edit = None
-            error.update(str(problem))
+            self._problem(str(problem))
             write.disabled = True
             return
-        error.update("")
+        self._problem("")
         write.disabled = not self.edit.changed
         self.query_one(DiffView).show(self.edit.diff())
+
+    def _problem(self, text: str) -> None:
+        """What stops the write, under the fields; the line takes no room without one (the
+        diff has it: a small terminal shows little of it as it is)."""
+        error = self.query_one("#profile-error", Static)
+        error.update(text)
+        error.display = bool(text)
 
     @on(Button.Pressed, "#write")
     def action_write(self) -> None:
@@ -84,7 +90,7 @@ class ProfileWriteScreen(ModalScreen[str | None]):
         try:
             apply_edit(self.edit)
         except SsodeckError as problem:
-            self.query_one("#profile-error", Static).update(str(problem))
+            self._problem(str(problem))
             return
         self.dismiss(self.query_one("#profile-name", Input).value.strip())
 
