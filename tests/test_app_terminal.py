@@ -209,6 +209,14 @@ def test_quitting_while_a_role_action_retries_a_failing_request_ends_the_app_at_
     assert emu.counts()["GetRoleCredentials"] == tries < 8  # no retry after the app closed
 
 
+def still_takes_keys_then_quits(terminal: Terminal) -> None:
+    """Keys typed reach the filter (once each), then ctrl+q."""
+    terminal.type("zzqx")
+    terminal.wait_for("No role matches 'zzqx'", 10)
+    terminal.type("\x11")  # ctrl+q
+    terminal.read(0.5)
+
+
 def test_a_continue_signal_while_the_app_runs_leaves_it_reading_the_terminal_once(emu):
     """Textual's driver resumes the app on SIGCONT, meant for a return from a stop. One that
     comes while the app runs (``kill -CONT``, a debugger letting go) started a second reader
@@ -219,10 +227,7 @@ def test_a_continue_signal_while_the_app_runs_leaves_it_reading_the_terminal_onc
         terminal.wait_for("roles in", 30)
         terminal.process.send_signal(signal.SIGCONT)
         terminal.read(0.5)
-        terminal.type("zzqx")
-        terminal.wait_for("No role matches 'zzqx'", 10)
-        terminal.type("\x11")  # ctrl+q
-        terminal.read(0.5)
+        still_takes_keys_then_quits(terminal)
     finally:
         code = terminal.close()
     assert code == 0
@@ -240,10 +245,7 @@ def test_a_stopped_app_comes_back_when_continued(emu):
         assert os.waitpid(terminal.process.pid, os.WUNTRACED | os.WNOHANG)[1] & 0xFF == 0x7F  # stopped
         terminal.process.send_signal(signal.SIGCONT)
         terminal.read(0.5)
-        terminal.type("zzqx")
-        terminal.wait_for("No role matches 'zzqx'", 10)
-        terminal.type("\x11")  # ctrl+q
-        terminal.read(0.5)
+        still_takes_keys_then_quits(terminal)
     finally:
         code = terminal.close()
     assert code == 0
