@@ -8,6 +8,7 @@ are both one of these.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -150,8 +151,6 @@ class CursorList(ScrollView, can_focus=True):
         """``empty`` wrapped at word ends to ``width`` cells (less its two-cell indent)."""
         key = (self.empty, width)
         if self._wrapped[0] != key:
-            import textwrap
-
             self._wrapped = (key, ["  " + line for line in textwrap.wrap(printable(self.empty), max(10, width - 3))])
         return self._wrapped[1]
 

@@ -86,7 +86,7 @@ class NamePreviewList(ScrollView, can_focus=True):
         name_width = min(self.name_width, max(12, width // 2))
         return Strip(self._segments(self.preview.row(index), name_width, looks, width - 2 - name_width)).crop_extend(0, width, looks[""])
 
-    def _segments(self, row: PreviewRow, name_width: int, looks: dict[str, Style], room: int = 1_000) -> list[Segment]:
+    def _segments(self, row: PreviewRow, name_width: int, looks: dict[str, Style], room: int) -> list[Segment]:
         """The name in a column of ``name_width`` cells (at most half the line), then
         what it is for, in ``room`` cells: the account, role and region, or where that does
         not fit, the role and region first (the account, which the name mostly says, is cut)."""
