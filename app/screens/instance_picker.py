@@ -51,9 +51,10 @@ Add yours to ~/.aws/config (its start URL, and the region it is in):
     sso_start_url = https://YOUR-ORG.awsapps.com/start
     sso_region = us-east-1
 
-or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION, then run ssodeck
-again: it signs you in. (`ssodeck configure populate --sso-session my-org` then
-writes a profile for each of your roles.)
+or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION,
+then run ssodeck again: it signs you in. Then
+`ssodeck configure populate --sso-session my-org` writes a
+profile for each of your roles.
 
 To look around without an AWS account, run:  ssodeck --demo
 """
@@ -69,6 +70,7 @@ class NoInstanceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Static(f"{self.problem}\n\n" if self.problem else "", id="picker-problem", markup=False)
+            if self.problem:  # what stopped the search for one
+                yield Static(f"{self.problem}\n\n", id="picker-problem", markup=False)
             yield Static(NO_INSTANCE, markup=False)
         yield Footer()
